@@ -1,0 +1,151 @@
+/** JSON client for /api/v1: same origin, session cookie, UI language, CSRF header. */
+
+import { lang, t } from './i18n'
+
+export const API = '/api/v1'
+
+export interface Area {
+  id: number
+  code: string
+  number: number
+  name: string
+  model: string
+  description: string
+  startup_funding_cents: number
+}
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'
+export const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
+export type OpeningHours = Partial<Record<Weekday, [string, string][]>>
+
+export interface Space {
+  id: number
+  slug: string
+  name: string
+  area_id: number
+  complex_id: number | null
+  organisation_id: number | null
+  address: string
+  opening_hours: OpeningHours | null
+  description: string
+  area?: { id: number; code: string; name: string }
+  organisation?: { id: number; name: string } | null
+}
+
+export interface Page<T> {
+  items: T[]
+  next_cursor: string | null
+}
+
+export interface RoleGrant {
+  role: string
+  scope_type: string | null
+  scope_id: number | null
+}
+
+export interface Me {
+  id: number
+  email: string
+  display_name: string
+  locale: string
+  roles: RoleGrant[]
+  csrf_token: string
+}
+
+/** A failed request: HTTP status, localised message and per-field messages. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fields: Record<string, string[]> = {},
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+let csrfToken: string | null = null
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+function flattenFieldErrors(errors: unknown): Record<string, string[]> {
+  // flask-smorest: {"json": {"field": ["msg"]}, "query": {...}}; nested fields become "a.b"
+  const out: Record<string, string[]> = {}
+  const walk = (node: unknown, prefix: string): void => {
+    if (Array.isArray(node)) {
+      const msgs = node.filter((m): m is string => typeof m === 'string')
+      if (msgs.length) out[prefix || '_schema'] = [...(out[prefix || '_schema'] ?? []), ...msgs]
+      return
+    }
+    if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) walk(v, prefix ? `${prefix}.${k}` : k)
+    }
+  }
+  if (errors && typeof errors === 'object') {
+    for (const location of Object.values(errors as Record<string, unknown>)) walk(location, '')
+  }
+  return out
+}
+
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': lang(),
+  }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (UNSAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken
+
+  let res: Response
+  try {
+    res = await fetch(API + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      signal,
+    })
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err
+    throw new ApiError(0, t('networkError'))
+  }
+
+  if (res.status === 204) return undefined as T
+  let data: unknown = null
+  const type = res.headers.get('Content-Type') ?? ''
+  if (type.includes('json')) {
+    try {
+      data = await res.json()
+    } catch {
+      data = null
+    }
+  }
+  if (!res.ok) {
+    const obj = (data ?? {}) as { message?: unknown; errors?: unknown }
+    const message = typeof obj.message === 'string' && obj.message ? obj.message : t('genericError')
+    throw new ApiError(res.status, message, flattenFieldErrors(obj.errors))
+  }
+  return data as T
+}
+
+export const api = {
+  areas: (signal?: AbortSignal) => request<Page<Area>>('GET', '/areas', undefined, signal),
+  spaces: (signal?: AbortSignal) =>
+    request<Page<Space>>('GET', '/spaces?limit=100', undefined, signal),
+  space: (slug: string, signal?: AbortSignal) =>
+    request<Space>('GET', `/spaces/${encodeURIComponent(slug)}`, undefined, signal),
+  me: (signal?: AbortSignal) => request<Me>('GET', '/auth/me', undefined, signal),
+  login: (email: string, password: string) =>
+    request<Me>('POST', '/auth/login', { email, password }),
+  register: (payload: { email: string; password: string; display_name: string; locale: string }) =>
+    request<unknown>('POST', '/auth/register', payload),
+  logout: () => request<void>('POST', '/auth/logout'),
+}

@@ -1,0 +1,258 @@
+/** UI strings in Italian (default) and English; the choice is kept in localStorage. */
+
+export type Lang = 'it' | 'en'
+
+const STORAGE_KEY = 'qc.lang'
+
+const it = {
+  siteName: 'Quartieri Connessi',
+  siteTagline: 'Gli spazi di quartiere nelle case popolari di Milano',
+  owner: 'Comune di Milano',
+  skipToContent: 'Vai al contenuto principale',
+  skipToNav: 'Vai alla navigazione',
+  mainNav: 'Navigazione principale',
+  languageNav: 'Lingua',
+  navSpaces: 'Gli spazi',
+  navSignIn: 'Accedi',
+  navRegister: 'Registrati',
+  navProfile: 'Il mio profilo',
+  switchTo: 'Passa all’italiano',
+  loading: 'Caricamento in corso…',
+  genericError: 'Si è verificato un errore. Riprova più tardi.',
+  networkError: 'Connessione non riuscita. Controlla la rete e riprova.',
+  errorTitle: 'Attenzione',
+  formHasErrors: 'Controlla i campi evidenziati.',
+  required: 'Campo obbligatorio.',
+
+  homeTitle: 'Gli spazi di Quartieri Connessi',
+  homeIntro1:
+    'Quartieri Connessi è il progetto del Comune di Milano (PON Metro 2014–2020) che ha riaperto nove locali al piano terra di altrettanti complessi di edilizia residenziale pubblica.',
+  homeIntro2:
+    'Ogni spazio è gestito da un ente del Terzo settore e offre servizi, attività e occasioni di lavoro a chi abita nel quartiere e a tutta la città. Gli spazi sono divisi nelle tre aree del progetto.',
+  areaLabel: 'Area',
+  startupFunding: 'Finanziamento di avvio',
+  spacesOfArea: 'Spazi dell’area',
+  noSpaces: 'Nessuno spazio in quest’area.',
+  openSpace: 'Scopri lo spazio',
+
+  home: 'Home',
+  breadcrumb: 'Percorso di navigazione',
+  spaceArea: 'Area di progetto',
+  spaceOperator: 'Gestito da',
+  spaceAddress: 'Indirizzo',
+  spaceHours: 'Orari di apertura',
+  spaceDescription: 'Lo spazio',
+  day: 'Giorno',
+  hours: 'Orario',
+  closed: 'Chiuso',
+  spaceNotFoundTitle: 'Spazio non trovato',
+  spaceNotFound: 'Lo spazio che cerchi non esiste o non è più disponibile.',
+  backHome: 'Torna all’elenco degli spazi',
+  pageNotFoundTitle: 'Pagina non trovata',
+  pageNotFound: 'La pagina che cerchi non esiste.',
+
+  signInTitle: 'Accedi',
+  signInIntro: 'Accedi con l’email e la password del tuo account.',
+  email: 'Email',
+  password: 'Password',
+  signInSubmit: 'Accedi',
+  noAccount: 'Non hai ancora un account?',
+  registerLink: 'Registrati',
+  signedOut: 'Sei uscito dal tuo account.',
+
+  registerTitle: 'Registrati',
+  registerIntro: 'Crea un account per prenotare le attività e usare i servizi degli spazi.',
+  displayName: 'Nome visualizzato',
+  displayNameHelp: 'Il nome che vedranno gli altri utenti.',
+  passwordHelp: 'Almeno 10 caratteri.',
+  passwordTooShort: 'La password deve avere almeno 10 caratteri.',
+  invalidEmail: 'Inserisci un indirizzo email valido.',
+  language: 'Lingua',
+  registerSubmit: 'Crea l’account',
+  haveAccount: 'Hai già un account?',
+  signInLink: 'Accedi',
+
+  profileTitle: 'Il mio profilo',
+  roles: 'I miei ruoli',
+  noRoles: 'Nessun ruolo assegnato.',
+  signOut: 'Esci',
+  scopeComplex: 'complesso',
+  scopeOrganisation: 'ente gestore',
+  scopeCommittee: 'comitato',
+
+  footerAbout:
+    'Piattaforma del progetto Quartieri Connessi — PON Metro 2014–2020, azione MI1.1.1.a. Comune di Milano.',
+  footerApi: 'Documentazione delle API',
+  footerNav: 'Collegamenti a piè di pagina',
+}
+
+export type Key = keyof typeof it
+
+const en: Record<Key, string> = {
+  siteName: 'Quartieri Connessi',
+  siteTagline: 'Neighbourhood spaces in Milan’s public housing',
+  owner: 'City of Milan',
+  skipToContent: 'Skip to main content',
+  skipToNav: 'Skip to navigation',
+  mainNav: 'Main navigation',
+  languageNav: 'Language',
+  navSpaces: 'Spaces',
+  navSignIn: 'Sign in',
+  navRegister: 'Register',
+  navProfile: 'My profile',
+  switchTo: 'Switch to English',
+  loading: 'Loading…',
+  genericError: 'Something went wrong. Please try again later.',
+  networkError: 'Could not connect. Check your network and try again.',
+  errorTitle: 'Attention',
+  formHasErrors: 'Please check the highlighted fields.',
+  required: 'This field is required.',
+
+  homeTitle: 'The Quartieri Connessi spaces',
+  homeIntro1:
+    'Quartieri Connessi is a City of Milan project (PON Metro 2014–2020) that reopened nine ground-floor premises in as many public housing estates.',
+  homeIntro2:
+    'Each space is run by a third-sector organisation and offers services, activities and work opportunities to the people of the neighbourhood and to the whole city. The spaces are grouped in the project’s three areas.',
+  areaLabel: 'Area',
+  startupFunding: 'Start-up funding',
+  spacesOfArea: 'Spaces of the area',
+  noSpaces: 'No spaces in this area.',
+  openSpace: 'Discover the space',
+
+  home: 'Home',
+  breadcrumb: 'Breadcrumb',
+  spaceArea: 'Project area',
+  spaceOperator: 'Run by',
+  spaceAddress: 'Address',
+  spaceHours: 'Opening hours',
+  spaceDescription: 'About the space',
+  day: 'Day',
+  hours: 'Hours',
+  closed: 'Closed',
+  spaceNotFoundTitle: 'Space not found',
+  spaceNotFound: 'The space you are looking for does not exist or is no longer available.',
+  backHome: 'Back to the list of spaces',
+  pageNotFoundTitle: 'Page not found',
+  pageNotFound: 'The page you are looking for does not exist.',
+
+  signInTitle: 'Sign in',
+  signInIntro: 'Sign in with your account’s email and password.',
+  email: 'Email',
+  password: 'Password',
+  signInSubmit: 'Sign in',
+  noAccount: 'No account yet?',
+  registerLink: 'Register',
+  signedOut: 'You have signed out.',
+
+  registerTitle: 'Register',
+  registerIntro: 'Create an account to book activities and use the spaces’ services.',
+  displayName: 'Display name',
+  displayNameHelp: 'The name other users will see.',
+  passwordHelp: 'At least 10 characters.',
+  passwordTooShort: 'The password must be at least 10 characters long.',
+  invalidEmail: 'Enter a valid email address.',
+  language: 'Language',
+  registerSubmit: 'Create account',
+  haveAccount: 'Already have an account?',
+  signInLink: 'Sign in',
+
+  profileTitle: 'My profile',
+  roles: 'My roles',
+  noRoles: 'No roles assigned.',
+  signOut: 'Sign out',
+  scopeComplex: 'complex',
+  scopeOrganisation: 'organisation',
+  scopeCommittee: 'committee',
+
+  footerAbout:
+    'Platform of the Quartieri Connessi project — PON Metro 2014–2020, action MI1.1.1.a. City of Milan.',
+  footerApi: 'API documentation',
+  footerNav: 'Footer links',
+}
+
+const dictionaries: Record<Lang, Record<Key, string>> = { it, en }
+
+const ROLE_NAMES: Record<Lang, Record<string, string>> = {
+  it: {
+    resident: 'residente',
+    tenant: 'inquilino/a',
+    operator: 'operatore',
+    custodian: 'custode sociale',
+    committee_member: 'membro del comitato inquilini',
+    staff: 'personale del gestore',
+    admin: 'amministratore (comune)',
+  },
+  en: {
+    resident: 'resident',
+    tenant: 'tenant',
+    operator: 'operator',
+    custodian: 'social custodian',
+    committee_member: 'tenant committee member',
+    staff: 'housing manager staff',
+    admin: 'administrator (municipality)',
+  },
+}
+
+const WEEKDAYS: Record<Lang, string[]> = {
+  it: ['Lunedì', 'Martedì', 'Mercoledì', 'Giovedì', 'Venerdì', 'Sabato', 'Domenica'],
+  en: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
+}
+
+export const LANGUAGE_NAMES: Record<Lang, string> = { it: 'Italiano', en: 'English' }
+
+function readStoredLang(): Lang {
+  try {
+    const v = localStorage.getItem(STORAGE_KEY)
+    if (v === 'it' || v === 'en') return v
+  } catch {
+    // storage may be unavailable (private mode): fall back to Italian
+  }
+  return 'it'
+}
+
+let current: Lang = readStoredLang()
+const listeners = new Set<(lang: Lang) => void>()
+
+export function lang(): Lang {
+  return current
+}
+
+export function isLang(v: unknown): v is Lang {
+  return v === 'it' || v === 'en'
+}
+
+export function setLang(next: Lang): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, next)
+  } catch {
+    // not persisted; still switch for this page
+  }
+  if (next === current) return
+  current = next
+  document.documentElement.lang = next
+  for (const fn of listeners) fn(next)
+}
+
+export function onLangChange(fn: (lang: Lang) => void): void {
+  listeners.add(fn)
+}
+
+export function t(key: Key): string {
+  return dictionaries[current][key]
+}
+
+export function roleName(role: string): string {
+  return ROLE_NAMES[current][role] ?? role
+}
+
+export function weekdayNames(): string[] {
+  return WEEKDAYS[current]
+}
+
+export function formatEuroCents(cents: number): string {
+  return new Intl.NumberFormat(current === 'it' ? 'it-IT' : 'en-GB', {
+    style: 'currency',
+    currency: 'EUR',
+    maximumFractionDigits: cents % 100 === 0 ? 0 : 2,
+  }).format(cents / 100)
+}

@@ -1,0 +1,168 @@
+/** Header (Bootstrap Italia look, simplified for phones), footer and page-level helpers. */
+
+import { html, setHtml, type Safe } from './html'
+import { LANGUAGE_NAMES, lang, setLang, t, isLang, type Lang } from './i18n'
+import { icon } from './icons'
+import { currentUser, probablySignedIn } from './session'
+
+const LANGS: Lang[] = ['it', 'en']
+
+function navLink(href: string, label: string): Safe {
+  return html`<li><a class="qc-nav-link" href="${href}">${label}</a></li>`
+}
+
+export function renderHeader(): void {
+  const header = document.getElementById('header')
+  if (!header) return
+  const signedIn = probablySignedIn()
+  const user = currentUser()
+  const accessLabel = signedIn ? (user?.display_name ?? t('navProfile')) : t('navSignIn')
+  setHtml(
+    header,
+    html`
+      <div class="it-header-slim-wrapper">
+        <div class="container">
+          <div class="it-header-slim-wrapper-content">
+            <span class="navbar-brand qc-owner">${t('owner')}</span>
+            <div class="it-header-slim-right-zone">
+              <div class="qc-lang" role="group" aria-label="${t('languageNav')}">
+                ${LANGS.map(
+                  (code) => html`<button
+                    type="button"
+                    class="qc-lang-btn"
+                    data-lang="${code}"
+                    lang="${code}"
+                    aria-pressed="${code === lang() ? 'true' : 'false'}"
+                  >
+                    <span aria-hidden="true">${code.toUpperCase()}</span
+                    ><span class="visually-hidden">${LANGUAGE_NAMES[code]}</span>
+                  </button>`,
+                )}
+              </div>
+              <a
+                class="btn btn-primary btn-sm qc-access"
+                href="${signedIn ? '/profilo' : '/accedi'}"
+                data-nav="${signedIn ? '/profilo' : '/accedi'}"
+              >
+                ${icon('it-user', 'icon-white icon-sm')}
+                <span class="qc-access-label">${accessLabel}</span>
+              </a>
+            </div>
+          </div>
+        </div>
+      </div>
+      <div class="it-header-center-wrapper">
+        <div class="container">
+          <div class="it-header-center-content-wrapper">
+            <div class="it-brand-wrapper">
+              <a href="/">
+                ${icon('it-pa')}
+                <div class="it-brand-text">
+                  <div class="it-brand-title">${t('siteName')}</div>
+                  <div class="it-brand-tagline">${t('siteTagline')}</div>
+                </div>
+              </a>
+            </div>
+          </div>
+        </div>
+      </div>
+      <nav class="qc-nav" id="nav" aria-label="${t('mainNav')}">
+        <div class="container">
+          <ul class="qc-nav-list">
+            ${navLink('/', t('navSpaces'))}
+            ${signedIn
+              ? navLink('/profilo', t('navProfile'))
+              : [navLink('/accedi', t('navSignIn')), navLink('/registrati', t('navRegister'))]}
+          </ul>
+        </div>
+      </nav>
+    `,
+  )
+  markCurrent(location.pathname)
+}
+
+/** aria-current="page" on the links that point at the current page. */
+export function markCurrent(pathname: string): void {
+  const header = document.getElementById('header')
+  if (!header) return
+  for (const a of header.querySelectorAll<HTMLAnchorElement>('a.qc-nav-link, a.qc-access')) {
+    if (new URL(a.href).pathname === pathname) a.setAttribute('aria-current', 'page')
+    else a.removeAttribute('aria-current')
+  }
+}
+
+export function renderFooter(): void {
+  const footer = document.getElementById('footer')
+  if (!footer) return
+  setHtml(
+    footer,
+    html`
+      <div class="it-footer-main">
+        <div class="container">
+          <div class="it-brand-wrapper py-4">
+            <a href="/">
+              ${icon('it-pa')}
+              <div class="it-brand-text">
+                <div class="it-brand-title">${t('siteName')}</div>
+                <div class="it-brand-tagline">${t('siteTagline')}</div>
+              </div>
+            </a>
+          </div>
+          <p class="qc-footer-about pb-3 mb-0">${t('footerAbout')}</p>
+        </div>
+      </div>
+      <div class="it-footer-small-prints">
+        <div class="container">
+          <nav aria-label="${t('footerNav')}">
+            <ul class="it-footer-small-prints-list qc-footer-links">
+              <li><a href="/api/docs">${t('footerApi')}</a></li>
+            </ul>
+          </nav>
+        </div>
+      </div>
+    `,
+  )
+}
+
+export function renderSkipLinks(): void {
+  const skip = document.getElementById('skiplinks')
+  if (!skip) return
+  setHtml(
+    skip,
+    html`<a class="visually-hidden-focusable" href="#main">${t('skipToContent')}</a>
+      <a class="visually-hidden-focusable" href="#nav">${t('skipToNav')}</a>`,
+  )
+}
+
+export function installHeaderHandlers(): void {
+  document.getElementById('header')?.addEventListener('click', (event) => {
+    const btn = (event.target as Element | null)?.closest<HTMLButtonElement>('button[data-lang]')
+    if (!btn) return
+    const code = btn.dataset.lang
+    if (isLang(code)) {
+      setLang(code)
+      // keep keyboard focus on the pressed button after the header is redrawn
+      document.querySelector<HTMLButtonElement>(`button[data-lang="${code}"]`)?.focus()
+    }
+  })
+}
+
+export function setTitle(pageTitle: string): void {
+  document.title = pageTitle === t('siteName') ? pageTitle : `${pageTitle} · ${t('siteName')}`
+}
+
+export function loadingView(): Safe {
+  return html`<div class="container py-5"><p class="qc-loading" role="status">${t('loading')}</p></div>`
+}
+
+/** An alert; callers put it inside an aria-live region that is already on the page. */
+export function alertBox(kind: 'danger' | 'success' | 'info', message: string, details: string[] = []): Safe {
+  const name = kind === 'danger' ? 'it-error' : kind === 'success' ? 'it-check-circle' : 'it-info-circle'
+  return html`<div class="alert alert-${kind} qc-alert">
+    ${icon(name, 'qc-alert-icon')}
+    <div>
+      <p class="mb-0">${message}</p>
+      ${details.length ? html`<ul class="mb-0 mt-1">${details.map((d) => html`<li>${d}</li>`)}</ul>` : ''}
+    </div>
+  </div>`
+}

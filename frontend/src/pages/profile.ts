@@ -1,0 +1,86 @@
+import type { Me, RoleGrant } from '../api'
+import { html, setHtml } from '../html'
+import { LANGUAGE_NAMES, isLang, roleName, t, type Key } from '../i18n'
+import { icon } from '../icons'
+import { alertBox, loadingView, setTitle } from '../layout'
+import { navigate, type PageContext } from '../router'
+import { loadSession, signOut } from '../session'
+import { errorMessage } from './common'
+
+const SCOPE_KEYS: Record<string, Key> = {
+  complex: 'scopeComplex',
+  organisation: 'scopeOrganisation',
+  organization: 'scopeOrganisation',
+  committee: 'scopeCommittee',
+}
+
+function roleLabel(grant: RoleGrant): string {
+  const name = roleName(grant.role)
+  if (!grant.scope_type) return name
+  const scopeKey = SCOPE_KEYS[grant.scope_type]
+  const scope = scopeKey ? t(scopeKey) : grant.scope_type
+  return grant.scope_id === null ? `${name} (${scope})` : `${name} (${scope} n. ${grant.scope_id})`
+}
+
+function profileView(me: Me) {
+  const language = isLang(me.locale) ? LANGUAGE_NAMES[me.locale] : me.locale
+  return html`<div class="container py-4 qc-narrow">
+    <h1>${t('profileTitle')}</h1>
+    <div class="qc-profile-status" aria-live="assertive" aria-atomic="true"></div>
+    <dl class="qc-facts qc-profile">
+      <div><dt>${t('displayName')}</dt><dd class="qc-display-name">${me.display_name}</dd></div>
+      <div><dt>${t('email')}</dt><dd class="qc-email">${me.email}</dd></div>
+      <div><dt>${t('language')}</dt><dd class="qc-locale">${language}</dd></div>
+    </dl>
+    <h2 class="h4">${t('roles')}</h2>
+    ${me.roles.length
+      ? html`<ul class="qc-roles list-unstyled">
+          ${me.roles.map(
+            (g) =>
+              html`<li class="chip chip-simple qc-role" data-role="${g.role}">
+                <span class="chip-label">${roleLabel(g)}</span>
+              </li>`,
+          )}
+        </ul>`
+      : html`<p>${t('noRoles')}</p>`}
+    <button type="button" class="btn btn-outline-primary mt-4 qc-signout">
+      ${icon('it-logout', 'icon-primary icon-sm')} <span>${t('signOut')}</span>
+    </button>
+  </div>`
+}
+
+export async function profilePage({ main, signal }: PageContext): Promise<void> {
+  setTitle(t('profileTitle'))
+  setHtml(main, loadingView())
+  let me: Me | null
+  try {
+    me = await loadSession()
+  } catch (err) {
+    if (signal.aborted) throw err
+    setHtml(
+      main,
+      html`<div class="container py-5">
+        <h1>${t('profileTitle')}</h1>
+        <div aria-live="assertive">${alertBox('danger', errorMessage(err))}</div>
+      </div>`,
+    )
+    return
+  }
+  if (signal.aborted) return
+  if (!me) {
+    navigate('/accedi', { replace: true })
+    return
+  }
+  setHtml(main, profileView(me))
+  const button = main.querySelector<HTMLButtonElement>('.qc-signout')
+  button?.addEventListener('click', () => {
+    button.disabled = true
+    signOut()
+      .then(() => navigate('/accedi', { flash: t('signedOut') }))
+      .catch((err: unknown) => {
+        button.disabled = false
+        const status = main.querySelector('.qc-profile-status')
+        if (status) setHtml(status, alertBox('danger', errorMessage(err)))
+      })
+  })
+}

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto'
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { defineConfig, type Plugin } from 'vite'
+
+const root = dirname(fileURLToPath(import.meta.url))
+const require = createRequire(import.meta.url)
+const outDir = resolve(root, 'dist')
+
+/** The Bootstrap Italia icons the app uses, taken from the package's sprite at build time. */
+const ICONS = [
+  'it-arrow-right',
+  'it-clock',
+  'it-error',
+  'it-info-circle',
+  'it-logout',
+  'it-map-marker',
+  'it-pa',
+  'it-user',
+  'it-check-circle',
+]
+
+/** `virtual:qc-icons`: `{ 'it-user': '<path …/>', … }` — only the symbols listed above. */
+function icons(): Plugin {
+  const id = 'virtual:qc-icons'
+  const resolved = '\0' + id
+  return {
+    name: 'qc-icons',
+    resolveId(source) {
+      return source === id ? resolved : undefined
+    },
+    load(loadId) {
+      if (loadId !== resolved) return undefined
+      const spritePath = join(dirname(require.resolve('bootstrap-italia/package.json')), 'dist/svg/sprites.svg')
+      const sprite = readFileSync(spritePath, 'utf8')
+      const out: Record<string, string> = {}
+      for (const name of ICONS) {
+        const m = new RegExp(`<symbol id="${name}"[^>]*>([\\s\\S]*?)</symbol>`).exec(sprite)
+        const body = m?.[1]
+        if (body === undefined) throw new Error(`icon ${name} not found in bootstrap-italia sprites.svg`)
+        if (/style=|<script/i.test(body)) throw new Error(`icon ${name} carries inline style/script`)
+        out[name] = body
+      }
+      return `export default ${JSON.stringify(out)}`
+    },
+  }
+}
+
+/**
+ * After the build:
+ *  - copy swagger-ui-dist's bundle and stylesheet to dist/swagger-ui/ (init.js comes from public/);
+ *  - write the precache list and a content-derived cache version into dist/sw.js.
+ */
+function postBuild(): Plugin {
+  const shell: string[] = []
+  return {
+    name: 'qc-post-build',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      shell.length = 0
+      for (const file of Object.values(bundle)) {
+        if (file.fileName.endsWith('.html') || file.fileName.endsWith('.map')) continue
+        shell.push('/' + file.fileName)
+      }
+    },
+    closeBundle() {
+      const swaggerDir = dirname(require.resolve('swagger-ui-dist/package.json'))
+      const target = join(outDir, 'swagger-ui')
+      mkdirSync(target, { recursive: true })
+      for (const name of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
+        copyFileSync(join(swaggerDir, name), join(target, name))
+      }
+
+      const precache = [
+        '/',
+        '/manifest.webmanifest',
+        '/icons/icon.svg',
+        '/icons/icon-192.png',
+        ...shell.sort(),
+      ]
+      const hash = createHash('sha256')
+      for (const url of precache) {
+        const file = url === '/' ? 'index.html' : url.slice(1)
+        hash.update(url).update(readFileSync(join(outDir, file)))
+      }
+      const version = hash.digest('hex').slice(0, 12)
+      const swPath = join(outDir, 'sw.js')
+      const sw = readFileSync(swPath, 'utf8')
+      if (!sw.includes('self.__QC_PRECACHE__') || !sw.includes('self.__QC_VERSION__')) {
+        throw new Error('public/sw.js lost its placeholders')
+      }
+      writeFileSync(
+        swPath,
+        sw
+          .replace('self.__QC_PRECACHE__', JSON.stringify(precache))
+          .replace('self.__QC_VERSION__', JSON.stringify(version)),
+      )
+    },
+  }
+}
+
+export default defineConfig({
+  plugins: [icons(), postBuild()],
+  build: {
+    outDir,
+    emptyOutDir: true,
+    target: 'es2022',
+    // fonts and icons stay separate files: the CSP has no data: for fonts
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+  },
+  css: {
+    preprocessorOptions: {
+      scss: {
+        // Bootstrap Italia 2.x still uses @import and the global Sass built-ins
+        quietDeps: true,
+        silenceDeprecations: ['import', 'global-builtin', 'color-functions', 'if-function'],
+      },
+    },
+  },
+  server: {
+    // `npm run dev` against a backend running on :5055
+    proxy: { '/api': 'http://127.0.0.1:5055' },
+  },
+})

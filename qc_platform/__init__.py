@@ -1,0 +1,89 @@
+"""Quartieri Connessi platform: the application factory.
+
+``create_app`` is the only place that wires things together (CONVENTIONS.md, habit 4).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from qc_platform.config import PROJECT_ROOT, load_config
+
+__all__ = ["create_app"]
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    instance_path = Path(
+        (overrides or {}).get("INSTANCE_PATH") or PROJECT_ROOT / "instance"
+    ).resolve()
+    app = Flask(__name__, instance_path=str(instance_path), static_folder=None)
+    app.config.update(load_config(instance_path))
+    if overrides:
+        app.config.update(overrides)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        instance_path.mkdir(parents=True, exist_ok=True)
+    app.json.sort_keys = False
+
+    from qc_platform.core.routing import BoundedIntConverter, RegexConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.url_map.converters["regex"] = RegexConverter
+    app.url_map.strict_slashes = False
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from qc_platform import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from qc_platform import places
+    from qc_platform.accounts import auth
+    from qc_platform.core import csrf, errors, http
+    from qc_platform.extensions import api, db, limiter, migrate, socketio
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    auth.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearer": {"type": "http", "scheme": "bearer",
+                   "description": "A personal token from POST /api/v1/auth/tokens."},
+        "session": {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"],
+                    "description": "From POST /api/v1/auth/login; unsafe requests also need "
+                                   "the X-CSRF-Token header."},
+    }}, "security": [{}, {"bearer": []}, {"session": []}]})
+    # After flask-smorest, so that ours is the error handler that answers.
+    errors.init_app(app)
+    http.init_app(app)
+    app.before_request(csrf.check_csrf)
+    places.init_app(app)
+
+    from qc_platform.notifications import events  # noqa: F401 - registers the handlers
+
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        cors_allowed_origins=app.config["QC_ALLOWED_ORIGINS"] or None,
+        message_queue=app.config["QC_REDIS_URL"],
+        manage_session=False,
+        logger=False,
+        engineio_logger=False,
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from qc_platform.accounts.routes import blp as accounts_blp
+    from qc_platform.extensions import api
+    from qc_platform.places.routes import blp as places_blp
+    from qc_platform.webapp import bp as webapp_bp
+
+    api.register_blueprint(accounts_blp)
+    api.register_blueprint(places_blp)
+    # Last: its catch-all file route must not shadow the API.
+    app.register_blueprint(webapp_bp)

@@ -1,0 +1,53 @@
+"""Who may do what with accounts, grants and tenancy verifications."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, or_, select
+
+from qc_platform.accounts.models import TenancyVerification, User
+from qc_platform.core.permissions import (
+    COMMUNITY_ROLES,
+    Permission,
+    Role,
+    has_permission,
+)
+
+
+def can_manage_roles(user: User) -> bool:
+    """May this user grant or revoke roles at all (checked before loading the target)?"""
+    return has_permission(user, Permission.ROLES_GRANT_ANY) or has_permission(
+        user, Permission.ROLES_GRANT_COMMUNITY
+    )
+
+
+def can_grant(user: User, role: Role) -> bool:
+    if has_permission(user, Permission.ROLES_GRANT_ANY):
+        return True
+    return role in COMMUNITY_ROLES and has_permission(user, Permission.ROLES_GRANT_COMMUNITY)
+
+
+def visible_tenancy_verifications(user: User) -> Select:
+    """Own requests; those of the complexes one is custodian of; all for staff."""
+    query = select(TenancyVerification)
+    if has_permission(user, Permission.TENANCY_REVIEW_ALL):
+        return query
+    custodian_of = user.scope_ids(Role.CUSTODIAN)
+    return query.where(
+        or_(
+            TenancyVerification.user_id == user.id,
+            TenancyVerification.complex_id.in_(custodian_of) if custodian_of else false(),
+        )
+    )
+
+
+def can_see_tenancy_verification(user: User, verification: TenancyVerification) -> bool:
+    return verification.user_id == user.id or can_decide_tenancy_verification(user, verification)
+
+
+def can_decide_tenancy_verification(user: User, verification: TenancyVerification) -> bool:
+    if has_permission(user, Permission.TENANCY_REVIEW_ALL):
+        return True
+    # Nobody approves their own request, not even the custodian of that complex.
+    return verification.user_id != user.id and user.has_role(
+        Role.CUSTODIAN, verification.complex_id
+    )

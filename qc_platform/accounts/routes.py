@@ -1,0 +1,237 @@
+"""Accounts API: /auth, /users/{id}/roles, /tenancy-verifications."""
+
+from __future__ import annotations
+
+from flask import current_app, session
+from flask.views import MethodView
+from flask_login import login_user, logout_user
+from flask_smorest import Blueprint
+
+from qc_platform.accounts import messages  # noqa: F401 - registers the texts
+from qc_platform.accounts import policies, service
+from qc_platform.accounts.models import ApiToken, TenancyVerification
+from qc_platform.accounts.schemas import (
+    GrantCreateSchema,
+    GrantSchema,
+    LoginSchema,
+    MeSchema,
+    RegisterSchema,
+    TenancyDecisionSchema,
+    TenancyQueryArgsSchema,
+    TenancyRequestSchema,
+    TenancyVerificationSchema,
+    TokenCreatedSchema,
+    TokenCreateSchema,
+    TokenSchema,
+    UserSchema,
+)
+from qc_platform.core.csrf import csrf_token, reset_csrf_token
+from qc_platform.core.errors import Forbidden, NotFound
+from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
+from qc_platform.core.permissions import Role, login_required, require_login
+from qc_platform.extensions import db, limiter
+
+blp = Blueprint(
+    "accounts",
+    __name__,
+    url_prefix="/api/v1",
+    description="Accounts, sign-in, personal tokens, role grants, tenancy verification.",
+)
+
+
+def _login_limit() -> str:
+    return current_app.config["QC_LOGIN_RATE_LIMIT"]
+
+
+def _register_limit() -> str:
+    return current_app.config["QC_REGISTER_RATE_LIMIT"]
+
+
+def _me(user):
+    user.csrf_token = csrf_token()
+    return user
+
+
+@blp.route("/auth/register")
+class Register(MethodView):
+    @limiter.limit(_register_limit)
+    @blp.arguments(RegisterSchema)
+    @blp.response(201, UserSchema)
+    @blp.alt_response(409, description="An account with this e-mail exists.")
+    def post(self, data):
+        """Create an account (every registered user is a resident)."""
+        return service.register(**data)
+
+
+@blp.route("/auth/login")
+class Login(MethodView):
+    @limiter.limit(_login_limit)
+    @blp.arguments(LoginSchema)
+    @blp.response(200, MeSchema)
+    @blp.alt_response(401, description="Wrong e-mail or password.")
+    def post(self, data):
+        """Sign in: sets the session cookie (HttpOnly, SameSite=Lax)."""
+        user = service.authenticate(**data)
+        session.clear()  # a fresh session on sign-in: no fixation
+        login_user(user)
+        user.csrf_token = reset_csrf_token()
+        return user
+
+
+@blp.route("/auth/logout")
+class Logout(MethodView):
+    @login_required
+    @blp.response(204)
+    def post(self):
+        """Sign out and forget the session."""
+        logout_user()
+        session.clear()
+
+
+@blp.route("/auth/me")
+class Me(MethodView):
+    @login_required
+    @blp.response(200, MeSchema)
+    def get(self):
+        """The signed-in user, their roles and the CSRF token for cookie-authenticated writes."""
+        return _me(require_login())
+
+
+@blp.route("/auth/tokens")
+class Tokens(MethodView):
+    @limiter.limit(_login_limit)
+    @blp.arguments(TokenCreateSchema)
+    @blp.response(201, TokenCreatedSchema)
+    @blp.alt_response(401, description="Wrong e-mail or password.")
+    def post(self, data):
+        """Issue a personal bearer token. The secret is in this response only."""
+        user = service.authenticate(email=data["email"], password=data["password"])
+        token, clear = service.issue_token(user=user, name=data["name"])
+        token.token = clear
+        return token
+
+    @login_required
+    @blp.arguments(PaginationArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(TokenSchema))
+    def get(self, limit, cursor):
+        """My active tokens (never their secrets)."""
+        user = require_login()
+        return paginate(service.tokens_of(user), keys=[ApiToken.id], limit=limit, cursor=cursor)
+
+
+@blp.route("/auth/tokens/<int:token_id>")
+class TokenItem(MethodView):
+    @login_required
+    @blp.response(204)
+    def delete(self, token_id):
+        """Revoke one of my tokens."""
+        service.revoke_token(user=require_login(), token_id=token_id)
+
+
+def _load_user_for_grants(actor, user_id):
+    if not policies.can_manage_roles(actor):
+        raise Forbidden("http.403")
+    user = service.get_user(user_id)
+    if user is None:
+        raise NotFound("http.404")
+    return user
+
+
+@blp.route("/users/<int:user_id>/roles")
+class UserRoles(MethodView):
+    @login_required
+    @blp.arguments(GrantCreateSchema)
+    @blp.response(201, GrantSchema)
+    def post(self, data, user_id):
+        """Grant a role (admin: any; staff: custodian, committee member, tenant)."""
+        actor = require_login()
+        user = _load_user_for_grants(actor, user_id)
+        if not policies.can_grant(actor, data["role"]):
+            raise Forbidden("accounts.role_not_grantable")
+        return service.grant_role(actor=actor, user=user, **data)
+
+
+@blp.route("/users/<int:user_id>/roles/<int:grant_id>")
+class UserRoleItem(MethodView):
+    @login_required
+    @blp.response(204)
+    def delete(self, user_id, grant_id):
+        """Revoke a role grant."""
+        actor = require_login()
+        user = _load_user_for_grants(actor, user_id)
+        grant = service.get_grant(user=user, grant_id=grant_id)
+        if not policies.can_grant(actor, Role(grant.role)):
+            raise Forbidden("accounts.role_not_grantable")
+        service.revoke_role(actor=actor, user=user, grant=grant)
+
+
+@blp.route("/tenancy-verifications")
+class TenancyVerifications(MethodView):
+    @login_required
+    @blp.arguments(TenancyRequestSchema)
+    @blp.response(201, TenancyVerificationSchema)
+    @blp.alt_response(409, description="Already a tenant, or a request is pending.")
+    def post(self, data):
+        """Ask to be recognised as the tenant of a complex."""
+        return service.request_tenancy(user=require_login(), **data)
+
+    @login_required
+    @blp.arguments(TenancyQueryArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(PaginationArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(TenancyVerificationSchema))
+    def get(self, status, complex_id, limit, cursor):
+        """Requests I may see: mine, my complexes' as custodian, all as staff."""
+        query = policies.visible_tenancy_verifications(require_login())
+        if status:
+            query = query.where(TenancyVerification.status == status)
+        if complex_id:
+            query = query.where(TenancyVerification.complex_id == complex_id)
+        return paginate(query, keys=[TenancyVerification.id], limit=limit, cursor=cursor)
+
+
+def _load_verification(user, verification_id) -> TenancyVerification:
+    verification = db.session.get(TenancyVerification, verification_id)
+    if verification is None or not policies.can_see_tenancy_verification(user, verification):
+        raise NotFound("http.404")
+    return verification
+
+
+@blp.route("/tenancy-verifications/<int:verification_id>")
+class TenancyVerificationItem(MethodView):
+    @login_required
+    @blp.response(200, TenancyVerificationSchema)
+    def get(self, verification_id):
+        """One request (its requester, the custodians of the complex, staff)."""
+        return _load_verification(require_login(), verification_id)
+
+
+def _decide(verification_id, data, approve: bool):
+    user = require_login()
+    verification = _load_verification(user, verification_id)
+    if not policies.can_decide_tenancy_verification(user, verification):
+        raise Forbidden("http.403")
+    return service.decide_tenancy(
+        actor=user, verification=verification, approve=approve, note=data.get("note")
+    )
+
+
+@blp.route("/tenancy-verifications/<int:verification_id>/approve")
+class TenancyApprove(MethodView):
+    @login_required
+    @blp.arguments(TenancyDecisionSchema)
+    @blp.response(200, TenancyVerificationSchema)
+    @blp.alt_response(409, description="Already decided.")
+    def post(self, data, verification_id):
+        """Approve: grants the tenant role for the complex."""
+        return _decide(verification_id, data, approve=True)
+
+
+@blp.route("/tenancy-verifications/<int:verification_id>/reject")
+class TenancyReject(MethodView):
+    @login_required
+    @blp.arguments(TenancyDecisionSchema)
+    @blp.response(200, TenancyVerificationSchema)
+    @blp.alt_response(409, description="Already decided.")
+    def post(self, data, verification_id):
+        """Reject, with an optional note to the requester."""
+        return _decide(verification_id, data, approve=False)

@@ -1,0 +1,132 @@
+"""Request and response schemas of the accounts API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, pre_dump, validate
+
+from qc_platform.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from qc_platform.core.i18n import LOCALES
+from qc_platform.core.permissions import Role, ScopeType
+from qc_platform.core.schemas import not_blank
+
+Email = lambda **kw: fields.Email(  # noqa: E731 - a field factory, read like a field
+    required=True, validate=validate.Length(max=254), **kw
+)
+
+
+class RoleSchema(Schema):
+    role = fields.String(required=True, metadata={"enum": [r.value for r in Role]})
+    scope_type = fields.String(allow_none=True, required=True)
+    scope_id = fields.Integer(allow_none=True, required=True)
+
+
+class GrantSchema(RoleSchema):
+    id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class GrantCreateSchema(Schema):
+    role = fields.Enum(Role, by_value=True, required=True)
+    scope_type = fields.Enum(ScopeType, by_value=True, load_default=None, allow_none=True)
+    scope_id = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1)
+    )
+
+
+def roles_of(user) -> list[dict]:
+    """Every user is a resident; the stored grants follow."""
+    return [{"role": Role.RESIDENT.value, "scope_type": None, "scope_id": None}] + [
+        {"role": g.role, "scope_type": g.scope_type, "scope_id": g.scope_id} for g in user.grants
+    ]
+
+
+class UserSchema(Schema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    display_name = fields.String(required=True)
+    locale = fields.String(required=True)
+    roles = fields.List(fields.Nested(RoleSchema), required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+    @pre_dump
+    def _with_roles(self, user, **kwargs):
+        if isinstance(user, dict):
+            return user
+        data = {name: getattr(user, name) for name in ("id", "email", "display_name", "locale",
+                                                        "created_at")}
+        data["roles"] = roles_of(user)
+        data["csrf_token"] = getattr(user, "csrf_token", None)
+        return data
+
+
+class MeSchema(UserSchema):
+    csrf_token = fields.String(
+        required=True,
+        metadata={"description": "Send as `X-CSRF-Token` on unsafe cookie-authenticated requests."},
+    )
+
+
+class RegisterSchema(Schema):
+    email = Email()
+    password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH),
+    )
+    display_name = fields.String(required=True, validate=[validate.Length(min=1, max=80), not_blank])
+    locale = fields.String(load_default="it", validate=validate.OneOf(LOCALES))
+
+
+class LoginSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH)
+    )
+
+
+class TokenCreateSchema(LoginSchema):
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=80), not_blank])
+
+
+class TokenSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    prefix = fields.String(required=True, metadata={"description": "First characters, to recognise it."})
+    created_at = fields.AwareDateTime(required=True)
+    last_used_at = fields.AwareDateTime(allow_none=True, required=True)
+
+
+class TokenCreatedSchema(TokenSchema):
+    token = fields.String(
+        required=True, metadata={"description": "The secret, shown this once only."}
+    )
+
+
+class TenancyRequestSchema(Schema):
+    complex_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    tenancy_code = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=64), not_blank],
+        metadata={"description": "The tenancy contract code printed on the rent notice."},
+    )
+
+
+class TenancyDecisionSchema(Schema):
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class TenancyQueryArgsSchema(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(["pending", "approved", "rejected"]))
+    complex_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class TenancyVerificationSchema(Schema):
+    id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+    complex_id = fields.Integer(required=True)
+    tenancy_code = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["pending", "approved", "rejected"]})
+    decision_note = fields.String(allow_none=True, required=True)
+    created_at = fields.AwareDateTime(required=True)
+    decided_at = fields.AwareDateTime(allow_none=True, required=True)

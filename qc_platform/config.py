@@ -1,0 +1,108 @@
+"""Settings from ``QC_*`` environment variables, with safe defaults.
+
+Everything the application reads from the environment is read here, once, so the
+README's configuration table and the code cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a runnable application."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Always talk to PostgreSQL through psycopg 3, whatever scheme was written."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """Generate a development secret once and keep it in ``instance/``."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict:
+    env = dict(os.environ if env is None else env)
+    qc_env = env.get("QC_ENV", "development")
+    if qc_env not in {"development", "production"}:
+        raise ConfigurationError("QC_ENV must be 'development' or 'production'")
+    production = qc_env == "production"
+
+    secret_key = env.get("QC_SECRET_KEY", "")
+    if production and len(secret_key) < 32:
+        raise ConfigurationError(
+            "QC_SECRET_KEY must be set (at least 32 characters) when QC_ENV=production"
+        )
+    if not secret_key:
+        secret_key = _dev_secret_key(instance_path)
+
+    database_url = env.get("QC_DATABASE_URL") or (
+        "sqlite:///" + str(instance_path / "quartieri.sqlite3")
+    )
+    redis_url = env.get("QC_REDIS_URL") or None
+    allowed_origins = [
+        origin.strip()
+        for origin in env.get("QC_ALLOWED_ORIGINS", "").split(",")
+        if origin.strip()
+    ]
+
+    return {
+        "QC_ENV": qc_env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "QC_REDIS_URL": redis_url,
+        "QC_SMTP_URL": env.get("QC_SMTP_URL") or None,
+        # Socket.IO and CORS: same origin always; extra origins only when listed.
+        "QC_ALLOWED_ORIGINS": allowed_origins,
+        "QC_FRONTEND_DIST": env.get("QC_FRONTEND_DIST") or str(PROJECT_ROOT / "frontend" / "dist"),
+        # Sessions: HttpOnly and SameSite=Lax always, Secure in production.
+        "SESSION_COOKIE_NAME": "qc_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+        # Request size: JSON bodies are capped at 1 MB; uploads (later modules) at 6 MB.
+        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+        "QC_MAX_JSON_BYTES": 1024 * 1024,
+        # Rate limits (Flask-Limiter): memory per process, Redis when several processes run.
+        "RATELIMIT_ENABLED": _flag(env.get("QC_RATELIMIT_ENABLED"), True),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "QC_LOGIN_RATE_LIMIT": env.get("QC_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        "QC_REGISTER_RATE_LIMIT": env.get("QC_REGISTER_RATE_LIMIT", "5 per minute;30 per hour"),
+        # argon2id parameters (RFC 9106 "second recommended" option by default).
+        "QC_ARGON2_TIME_COST": int(env.get("QC_ARGON2_TIME_COST", "3")),
+        "QC_ARGON2_MEMORY_COST": int(env.get("QC_ARGON2_MEMORY_COST", str(64 * 1024))),
+        # OpenAPI (flask-smorest); the interactive page is ours, served locally.
+        "API_TITLE": "Quartieri Connessi API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "JSON_SORT_KEYS": False,
+    }

@@ -1,0 +1,1 @@
+"""Shared mechanisms with no domain knowledge (see DESIGN.md, "Architecture")."""

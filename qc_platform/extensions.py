@@ -1,0 +1,19 @@
+"""Extensions, created unbound; ``create_app`` binds them with ``init_app``."""
+
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_socketio import SocketIO
+from flask_sqlalchemy import SQLAlchemy
+
+from qc_platform.core.db import Base
+
+db = SQLAlchemy(model_class=Base)
+# SQLite cannot ALTER most things: batch mode rebuilds tables instead.
+migrate = Migrate(render_as_batch=True, compare_type=True)
+login_manager = LoginManager()
+api = Api()
+limiter = Limiter(key_func=get_remote_address)
+socketio = SocketIO()

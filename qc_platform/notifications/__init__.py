@@ -1,0 +1,1 @@
+"""Notifications: stored notifications and the Socket.IO live channel."""

@@ -1,0 +1,99 @@
+"""Serves the built web app (``frontend/dist``), the API docs page and the health check.
+
+The web app is a static bundle that talks to the public API like any other client.
+Known client-side routes get ``index.html``; files of the build are served as they
+are, gzip-compressed when the client accepts it; anything else is a JSON 404.
+"""
+
+from __future__ import annotations
+
+import gzip
+import mimetypes
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import NotFound
+from werkzeug.security import safe_join
+
+bp = Blueprint("webapp", __name__)
+
+# Paths the web app routes on the client; the server answers them with index.html.
+CLIENT_ROUTES = ("/", "/accedi", "/registrati", "/profilo", "/spazi/<slug>")
+_COMPRESSIBLE = {".html", ".js", ".css", ".svg", ".json", ".webmanifest", ".txt", ".map", ".ttf"}
+_IMMUTABLE_DIR = "assets"
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Quartieri Connessi API</title>
+<link rel="stylesheet" href="/swagger-ui/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/swagger-ui/init.js"></script></body></html>
+"""
+
+
+def _dist() -> Path:
+    return Path(current_app.config["QC_FRONTEND_DIST"])
+
+
+@lru_cache(maxsize=256)
+def _read(path: str, mtime: float, compress: bool) -> bytes:
+    data = Path(path).read_bytes()
+    return gzip.compress(data, compresslevel=9, mtime=0) if compress else data
+
+
+def _send(relative: str) -> Response:
+    root = _dist()
+    full = safe_join(str(root), relative)
+    if full is None or not Path(full).is_file():
+        raise NotFound()
+    path = Path(full)
+    compress = path.suffix in _COMPRESSIBLE and "gzip" in request.headers.get("Accept-Encoding", "")
+    body = _read(str(path), path.stat().st_mtime, compress)
+    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if path.suffix == ".webmanifest":
+        mimetype = "application/manifest+json"
+    response = Response(body, mimetype=mimetype)
+    if compress:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    if relative.startswith(_IMMUTABLE_DIR + "/"):
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def index(slug: str | None = None):
+    return _send("index.html")
+
+
+for rule in CLIENT_ROUTES:
+    bp.add_url_rule(rule, view_func=index, methods=["GET"])
+
+
+# Build output: the hashed assets and a few folders, plus root files such as sw.js.
+_DIRECTORIES = "'assets', 'swagger-ui', 'icons', 'fonts', 'images'"
+
+
+@bp.get(f"/<any({_DIRECTORIES}):directory>/<path:filename>")
+def asset(directory: str, filename: str):
+    return _send(f"{directory}/{filename}")
+
+
+@bp.get("/<regex('[A-Za-z0-9_.-]+[.][A-Za-z0-9]+'):filename>")
+def root_file(filename: str):
+    return _send(filename)
+
+
+@bp.get("/healthz")
+def healthz():
+    """A bare JSON route: liveness, and the benchmarks' baseline."""
+    return jsonify(status="ok")
+
+
+@bp.get("/api/docs")
+def api_docs():
+    return Response(DOCS_PAGE, mimetype="text/html")

@@ -1,0 +1,5 @@
+"""The WSGI entry point for gunicorn: ``gunicorn -k gthread -w 1 --threads 8 wsgi:app``."""
+
+from qc_platform import create_app
+
+app = create_app()
