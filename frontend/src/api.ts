@@ -29,6 +29,7 @@ export interface Space {
   opening_hours: OpeningHours | null
   description: string
   area?: { id: number; code: string; name: string }
+  complex?: { id: number; name: string; address?: string } | null
   organisation?: { id: number; name: string } | null
 }
 

@@ -37,3 +37,9 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user_from_session)
     login_manager.request_loader(load_user_from_bearer)
     login_manager.unauthorized_handler(unauthorized)
+
+    @app.teardown_request
+    def _forget_request_user(exc):
+        # The user belongs to the request, not to an app context that may outlive it.
+        g.pop("_login_user", None)
+        g.pop("qc_auth_method", None)

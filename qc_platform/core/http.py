@@ -105,7 +105,8 @@ def init_app(app: Flask) -> None:
     app.after_request(commit_or_rollback)
 
     @app.teardown_request
-    def _rollback_on_error(exc):
-        if exc is not None:
-            db.session.rollback()
+    def _end_request_session(exc):
+        # Whatever was not committed at the boundary is rolled back here; each request
+        # starts with a fresh session.
+        db.session.remove()
         g.pop("qc_audit_recorded", None)

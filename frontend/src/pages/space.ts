@@ -53,11 +53,14 @@ function spaceView(space: Space) {
       ${space.area
         ? html`<div><dt>${t('spaceArea')}</dt><dd class="qc-space-area">${space.area.name}</dd></div>`
         : ''}
+      ${space.complex
+        ? html`<div><dt>${t('spaceComplex')}</dt><dd class="qc-space-complex">${space.complex.name}</dd></div>`
+        : ''}
       ${space.organisation
         ? html`<div><dt>${t('spaceOperator')}</dt><dd class="qc-space-operator">${space.organisation.name}</dd></div>`
         : ''}
       <div>
-        <dt>${icon('it-map-marker', 'icon-sm icon-primary')} ${t('spaceAddress')}</dt>
+        <dt>${t('spaceAddress')}</dt>
         <dd class="qc-space-address">${space.address}</dd>
       </div>
     </dl>

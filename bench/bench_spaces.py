@@ -1,0 +1,538 @@
+"""Benchmark ``GET /api/v1/spaces`` against the bare ``GET /healthz``, on one server, in one run.
+
+The figure that matters is the throughput ratio spaces/healthz: both routes are measured
+alternately against the same gunicorn process on the same machine, so the machine's own
+speed cancels out. See bench/README.md.
+
+The orchestration uses the standard library only; the app itself is imported only in a
+child process (``--count-queries``) that counts the SQL statements per request.
+
+    .venv/bin/python bench/bench_spaces.py [--duration 5] [--rounds 3] [--tool auto]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import string
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = REPO_ROOT / "bench" / "results"
+HOST = "127.0.0.1"
+ROUTES = {"healthz": "/healthz", "spaces": "/api/v1/spaces"}
+EXPECTED_SPACES = 9
+STARTUP_TIMEOUT = 30.0
+STOP_GRACE = 5.0
+# Lines of gunicorn's log worth reporting (it logs to stderr; no access log is kept).
+LOG_PROBLEM = re.compile(r"Traceback|\[ERROR\]|\[CRITICAL\]|WORKER TIMEOUT|Exception")
+
+
+class BenchError(RuntimeError):
+    """The benchmark could not produce a trustworthy figure."""
+
+
+@dataclass
+class Measurement:
+    route: str
+    tool: str
+    duration_s: float
+    requests: int
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int = 0
+    socket_errors: dict[str, int] = field(default_factory=dict)
+
+
+# --- load tools -----------------------------------------------------------------------------
+
+
+def _wrk_ms(value: str, unit: str) -> float:
+    factor = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}[unit]
+    return float(value) * factor
+
+
+def parse_wrk(output: str, route: str, duration: float) -> Measurement:
+    """Requests/s, p50/p99, non-2xx and socket errors from ``wrk --latency`` output."""
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
+    total = re.search(r"^\s*(\d+) requests in ([\d.]+)(\w+),", output, re.M)
+    latency = {
+        m.group(1): _wrk_ms(m.group(2), m.group(3))
+        for m in re.finditer(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m|h)\s*$", output, re.M)
+    }
+    if not rps or not total or set(latency) != {"50", "99"}:
+        raise BenchError(f"cannot parse wrk's output:\n{output}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    sock = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    socket_errors = (
+        dict(zip(("connect", "read", "write", "timeout"), map(int, sock.groups()), strict=True))
+        if sock
+        else {}
+    )
+    return Measurement(
+        route=route,
+        tool="wrk",
+        duration_s=duration,
+        requests=int(total.group(1)),
+        requests_per_s=float(rps.group(1)),
+        p50_ms=latency["50"],
+        p99_ms=latency["99"],
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors={k: v for k, v in socket_errors.items() if v},
+    )
+
+
+def run_wrk(url: str, route: str, duration: float, threads: int, connections: int) -> Measurement:
+    seconds = max(1, round(duration))
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + 30, check=False
+    )
+    if done.returncode != 0:
+        raise BenchError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
+    return parse_wrk(done.stdout, route, seconds)
+
+
+def _percentile(sorted_values: list[float], pct: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, -(-len(sorted_values) * pct // 100))  # ceil without floats
+    return sorted_values[int(rank) - 1]
+
+
+def run_python_client(url: str, route: str, duration: float, connections: int) -> Measurement:
+    """Fallback load: ``connections`` threads, each with one keep-alive HTTP/1.1 connection."""
+    parsed = urllib.request.urlparse(url)
+    deadline = time.perf_counter() + duration
+    latencies: list[list[float]] = [[] for _ in range(connections)]
+    statuses: list[dict[int, int]] = [{} for _ in range(connections)]
+    errors: list[dict[str, int]] = [{} for _ in range(connections)]
+
+    def worker(index: int) -> None:
+        conn: http.client.HTTPConnection | None = None
+        lat, status_counts, error_counts = latencies[index], statuses[index], errors[index]
+        while time.perf_counter() < deadline:
+            if conn is None:
+                conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+            started = time.perf_counter()
+            try:
+                conn.request("GET", parsed.path)
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                kind = "timeout" if isinstance(exc, TimeoutError) else "read"
+                error_counts[kind] = error_counts.get(kind, 0) + 1
+                conn.close()
+                conn = None
+                continue
+            lat.append((time.perf_counter() - started) * 1000.0)
+            status_counts[response.status] = status_counts.get(response.status, 0) + 1
+            if response.will_close:
+                conn.close()
+                conn = None
+        if conn is not None:
+            conn.close()
+
+    started = time.perf_counter()
+    workers = [
+        threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)
+    ]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join(timeout=duration + 30)
+    elapsed = time.perf_counter() - started
+    merged = sorted(value for values in latencies for value in values)
+    socket_errors: dict[str, int] = {}
+    for error_counts in errors:
+        for kind, n in error_counts.items():
+            socket_errors[kind] = socket_errors.get(kind, 0) + n
+    non_2xx = sum(n for counts in statuses for code, n in counts.items() if not 200 <= code < 300)
+    return Measurement(
+        route=route,
+        tool="python-threads",
+        duration_s=round(elapsed, 3),
+        requests=len(merged),
+        requests_per_s=round(len(merged) / elapsed, 2),
+        p50_ms=round(_percentile(merged, 50), 3),
+        p99_ms=round(_percentile(merged, 99), 3),
+        non_2xx=non_2xx,
+        socket_errors=socket_errors,
+    )
+
+
+# --- the server under test --------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def bench_env(tmp: Path) -> dict[str, str]:
+    alphabet = string.ascii_letters + string.digits
+    env = dict(os.environ)
+    env.update(
+        QC_DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",  # absolute: four slashes
+        QC_RATELIMIT_ENABLED="0",
+        QC_SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(48)),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.pop("QC_ENV", None)  # development (the default); the secret is set anyway
+    env.pop("QC_REDIS_URL", None)  # one process: no message queue, memory rate-limit storage
+    return env
+
+
+def prepare_database(venv: Path, env: dict[str, str]) -> None:
+    flask = str(venv / "bin" / "flask")
+    for args in (["db", "upgrade"], ["qc", "seed"]):
+        done = subprocess.run(
+            [flask, "--app", "qc_platform", *args],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise BenchError(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+
+
+def start_server(
+    venv: Path, env: dict[str, str], port: int, log_path: Path
+) -> tuple[subprocess.Popen, list[str]]:
+    """gunicorn exactly as ``make run`` starts it, in its own session (we stop it ourselves)."""
+    command = [
+        str(venv / "bin" / "gunicorn"),
+        "-k",
+        "gthread",
+        "-w",
+        "1",
+        "--threads",
+        "8",
+        "-b",
+        f"{HOST}:{port}",
+        "wsgi:app",
+    ]
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return proc, command
+
+
+def wait_until_healthy(proc: subprocess.Popen, base_url: str, log_path: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise BenchError(
+                f"gunicorn exited with {proc.returncode} while starting:\n{log_path.read_text()}"
+            )
+        try:
+            with urllib.request.urlopen(base_url + ROUTES["healthz"], timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.2)
+    raise BenchError(f"/healthz did not answer within {STARTUP_TIMEOUT:.0f} s")
+
+
+def check_spaces_response(base_url: str) -> int:
+    """Make sure the route under test answers 200 with the nine seeded spaces."""
+    with urllib.request.urlopen(base_url + ROUTES["spaces"], timeout=5) as response:
+        body = response.read()
+        if response.status != 200:
+            raise BenchError(f"GET /api/v1/spaces answered {response.status}")
+    items = json.loads(body)["items"]
+    if len(items) != EXPECTED_SPACES:
+        raise BenchError(f"expected {EXPECTED_SPACES} spaces, got {len(items)}")
+    return len(body)
+
+
+def stop_server(proc: subprocess.Popen | None) -> None:
+    """SIGTERM (gunicorn's graceful stop), then SIGKILL to its process group after 5 s."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=STOP_GRACE)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # its own session: master and its worker
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=STOP_GRACE)
+
+
+def log_problems(log_path: Path) -> list[str]:
+    if not log_path.exists():
+        return []
+    return [
+        line for line in log_path.read_text(errors="replace").splitlines() if LOG_PROBLEM.search(line)
+    ]
+
+
+# --- SQL statements per request (in-process, child of the orchestrator) ------------------------
+
+
+def count_queries_main() -> int:
+    """Run by the venv's Python with the bench environment; prints JSON on stdout."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from qc_platform import create_app
+    from qc_platform.core.querycount import count_queries
+
+    app = create_app()
+    client = app.test_client()
+    client.get(ROUTES["spaces"])  # first request: connection set-up is not the route's cost
+    result = {}
+    for label, query in (("default", ""), ("limit=1", "?limit=1"), ("limit=9", "?limit=9")):
+        with app.app_context(), count_queries() as counter:
+            response = client.get(ROUTES["spaces"] + query)
+        if response.status_code != 200:
+            print(f"GET {ROUTES['spaces']}{query} answered {response.status_code}", file=sys.stderr)
+            return 1
+        result[label] = {
+            "statements": counter.count,
+            "selects": sum(s.lstrip().upper().startswith("SELECT") for s in counter.statements),
+            "items": len(response.get_json()["items"]),
+            "sql": [" ".join(s.split())[:120] for s in counter.statements],
+        }
+    print(json.dumps(result))
+    return 0
+
+
+def count_statements(venv: Path, env: dict[str, str]) -> dict:
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), str(Path(__file__).resolve()), "--count-queries"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BenchError(f"counting SQL statements failed:\n{done.stdout}{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- orchestration -----------------------------------------------------------------------------
+
+
+def measure(args: argparse.Namespace, tool: str, url: str, route: str, duration: float):
+    if tool == "wrk":
+        return run_wrk(url, route, duration, args.threads, args.connections)
+    return run_python_client(url, route, duration, args.connections)
+
+
+def summarise(rounds: list[Measurement], route: str) -> dict:
+    mine = [m for m in rounds if m.route == route]
+    return {
+        "route": ROUTES[route],
+        "tool": mine[0].tool,
+        "requests_per_s": round(statistics.median(m.requests_per_s for m in mine), 2),
+        "p50_ms": round(statistics.median(m.p50_ms for m in mine), 3),
+        "p99_ms": round(statistics.median(m.p99_ms for m in mine), 3),
+        "requests": sum(m.requests for m in mine),
+        "non_2xx": sum(m.non_2xx for m in mine),
+        "socket_errors": sum(sum(m.socket_errors.values()) for m in mine),
+    }
+
+
+def print_table(summary: dict[str, dict], ratio: float, sql: dict) -> None:
+    print()
+    print(f"{'route':<18} {'tool':<14} {'req/s (median)':>14} {'p50 ms':>8} {'p99 ms':>8}")
+    for row in summary.values():
+        print(
+            f"{'GET ' + row['route']:<18} {row['tool']:<14} {row['requests_per_s']:>14.1f} "
+            f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f}"
+        )
+    print(f"ratio spaces/healthz = {ratio:.2f}")
+    counts = ", ".join(
+        f"{label}: {c['statements']} ({c['selects']} SELECT, {c['items']} items)"
+        for label, c in sql.items()
+    )
+    print(f"SQL statements per GET {ROUTES['spaces']}: {counts}")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per round (5)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per route (3)")
+    parser.add_argument("--warmup", type=float, default=1.0, help="warm-up seconds per route (1)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections (16)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument(
+        "--tool",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="load tool: wrk if installed (auto), or the stdlib thread client",
+    )
+    parser.add_argument("--venv", type=Path, default=REPO_ROOT / ".venv", help="the venv to use")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--count-queries", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.duration <= 0 or args.rounds < 1 or args.warmup < 0 or args.connections < 1:
+        parser.error("--duration and --connections must be positive, --rounds at least 1")
+    return args
+
+
+def pick_tool(requested: str) -> str:
+    wrk = shutil.which("wrk")
+    if requested == "wrk" and not wrk:
+        raise BenchError("--tool wrk: wrk is not installed (apt-get install wrk)")
+    if requested == "python" or not wrk:
+        return "python-threads"
+    return "wrk"
+
+
+def run(args: argparse.Namespace) -> int:
+    tool = pick_tool(args.tool)
+    if tool == "wrk" and args.duration != round(args.duration):
+        print(f"note: wrk takes whole seconds; --duration {args.duration} -> {round(args.duration)}")
+    started_at = datetime.now(UTC)
+    tmp = Path(tempfile.mkdtemp(prefix="qc-bench-"))
+    proc: subprocess.Popen | None = None
+    log_path = tmp / "gunicorn.log"
+    try:
+        env = bench_env(tmp)
+        print(f"load tool: {tool}")
+        print("preparing a fresh SQLite database (db upgrade, qc seed) ...")
+        prepare_database(args.venv, env)
+        sql = count_statements(args.venv, env)
+
+        port = free_port()
+        base_url = f"http://{HOST}:{port}"
+        proc, command = start_server(args.venv, env, port, log_path)
+        wait_until_healthy(proc, base_url, log_path)
+        body_bytes = check_spaces_response(base_url)
+        print(f"server: {' '.join(command[1:])} (pid {proc.pid})")
+
+        if args.warmup > 0:
+            for route, path in ROUTES.items():
+                measure(args, tool, base_url + path, route, args.warmup)
+        rounds: list[Measurement] = []
+        for number in range(1, args.rounds + 1):
+            for route, path in ROUTES.items():
+                m = measure(args, tool, base_url + path, route, args.duration)
+                rounds.append(m)
+                print(
+                    f"round {number}/{args.rounds} {route:<8} {m.requests_per_s:>9.1f} req/s  "
+                    f"p50 {m.p50_ms:.2f} ms  p99 {m.p99_ms:.2f} ms"
+                    + (f"  NON-2XX {m.non_2xx}" if m.non_2xx else "")
+                    + (f"  socket errors {m.socket_errors}" if m.socket_errors else "")
+                )
+        server_alive = proc.poll() is None
+        stop_server(proc)
+        problems = log_problems(log_path)
+
+        summary = {route: summarise(rounds, route) for route in ROUTES}
+        ratio = summary["spaces"]["requests_per_s"] / summary["healthz"]["requests_per_s"]
+        print_table(summary, ratio, sql)
+
+        failures = []
+        if not server_alive:
+            failures.append(f"gunicorn exited during the run ({proc.returncode})")
+        if any(m.non_2xx for m in rounds):
+            failures.append(f"non-2xx responses: {sum(m.non_2xx for m in rounds)}")
+        if any(m.socket_errors for m in rounds):
+            failures.append("socket errors: " + "; ".join(
+                f"{m.route} {m.socket_errors}" for m in rounds if m.socket_errors
+            ))
+        if len({c["statements"] for c in sql.values()}) != 1:
+            failures.append("the number of SQL statements depends on the page size")
+        if problems:
+            print(f"gunicorn log: {len(problems)} problem line(s):")
+            for line in problems[:20]:
+                print("  " + line)
+
+        result = {
+            "benchmark": "spaces",
+            "started_at": started_at.isoformat(timespec="seconds"),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "platform": platform.platform(),
+                "python": platform.python_version(),
+            },
+            "server": " ".join(command[1:]),
+            "database": "SQLite (fresh temp file, seeded reference data)",
+            "tool": tool,
+            "settings": {
+                "duration_s": args.duration,
+                "rounds": args.rounds,
+                "warmup_s": args.warmup,
+                "connections": args.connections,
+                "wrk_threads": args.threads if tool == "wrk" else None,
+            },
+            "spaces_body_bytes": body_bytes,
+            "summary": summary,
+            "ratio_spaces_healthz": round(ratio, 4),
+            "sql_per_spaces_request": sql,
+            "rounds": [asdict(m) for m in rounds],
+            "gunicorn_log_problems": problems,
+            "failures": failures,
+        }
+        args.results_dir.mkdir(parents=True, exist_ok=True)
+        out = args.results_dir / f"spaces-{started_at:%Y%m%dT%H%M%SZ}.json"
+        out.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"results: {out}")
+        for failure in failures:
+            print(f"FAILED: {failure}", file=sys.stderr)
+        return 1 if failures else 0
+    finally:
+        stop_server(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _raise_on_sigterm(signum, frame):
+    raise KeyboardInterrupt  # so that the ``finally`` of ``run`` stops gunicorn
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.count_queries:
+        return count_queries_main()
+    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    try:
+        return run(args)
+    except BenchError as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; server stopped, temp dir removed", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
