@@ -401,6 +401,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--venv", type=Path, default=REPO_ROOT / ".venv", help="the venv to use")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument(
+        "--server-log", type=Path, help="keep a copy of gunicorn's log (stderr) at this path"
+    )
     parser.add_argument("--count-queries", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.rounds < 1 or args.warmup < 0 or args.connections < 1:
@@ -512,6 +515,8 @@ def run(args: argparse.Namespace) -> int:
         return 1 if failures else 0
     finally:
         stop_server(proc)
+        if args.server_log and log_path.exists():
+            shutil.copyfile(log_path, args.server_log)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -523,6 +528,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.count_queries:
         return count_queries_main()
+    # Also when started from a shell that ignores SIGINT (background jobs): Ctrl-C must clean up.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
     try:
         return run(args)

@@ -1,0 +1,257 @@
+"""Every route × every role → the expected status.
+
+A route that is added without a row here fails ``test_every_route_has_a_row``: deciding
+who may call it is part of adding it. Each case runs in its own rolled-back savepoint,
+with a valid request, so the status reflects the permission rule and nothing else.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import select
+
+from qc_platform.accounts import service as accounts
+from qc_platform.places.models import Complex, Organisation
+from tests.accounts.factories import (
+    RoleGrantFactory,
+    TenancyVerificationFactory,
+    UserFactory,
+    bearer,
+    persist,
+    user_with_roles,
+)
+from tests.conftest import TEST_PASSWORD
+from qc_platform.extensions import db
+
+ROLES = (
+    "anonymous", "resident", "tenant", "tenant_other", "operator",
+    "custodian", "committee_member", "staff", "admin",
+)
+SIGNED_IN = ROLES[1:]
+_unique = itertools.count()
+
+
+@dataclass
+class World:
+    """The people and things every case can refer to."""
+
+    complex_a: int
+    complex_b: int
+    complex_c: int
+    organisation_a: int
+    users: dict
+    extra: dict = field(default_factory=dict)
+
+
+def build_world() -> World:
+    code = lambda c: db.session.scalar(select(Complex.id).where(Complex.code == c))  # noqa: E731
+    a, b, c = code("boccioni"), code("fratelli-zoia"), code("omero")
+    org = db.session.scalar(select(Organisation.id).where(Organisation.slug == "ente-boccioni"))
+    users = {
+        "resident": user_with_roles(),
+        "tenant": user_with_roles(("tenant", "complex", a)),
+        "tenant_other": user_with_roles(("tenant", "complex", b)),
+        "operator": user_with_roles(("operator", "organisation", org)),
+        "custodian": user_with_roles(("custodian", "complex", a)),
+        "committee_member": user_with_roles(("committee_member", "committee", 1)),
+        "staff": user_with_roles(("staff", None, None)),
+        "admin": user_with_roles(("admin", None, None)),
+    }
+    return World(complex_a=a, complex_b=b, complex_c=c, organisation_a=org, users=users)
+
+
+@dataclass
+class Case:
+    expected: dict[str, int]
+    path: Callable[[World], str] | str
+    json: Callable[[World], dict] | dict | None = None
+
+
+def expect(default: int, anonymous: int | None = None, **overrides: int) -> dict[str, int]:
+    table = {role: default for role in ROLES}
+    if anonymous is not None:
+        table["anonymous"] = anonymous
+    table.update(overrides)
+    return table
+
+
+PUBLIC = expect(200)
+SIGNED_IN_ONLY = expect(200, anonymous=401)
+ADMIN_WRITE_201 = expect(403, anonymous=401, admin=201)
+ADMIN_WRITE_200 = expect(403, anonymous=401, admin=200)
+# A pending request of the resident for complex A: its requester, A's custodian, staff.
+TENANCY_DECIDE = expect(
+    404, anonymous=401, resident=403, custodian=200, staff=200, admin=200
+)
+
+
+def _n() -> int:
+    return next(_unique)
+
+
+def _pending_verification(w: World) -> int:
+    if "verification" not in w.extra:
+        w.extra["verification"] = TenancyVerificationFactory(
+            user=w.users["resident"], complex_id=w.complex_a
+        ).id
+    return w.extra["verification"]
+
+
+def _target_user(w: World) -> int:
+    if "target" not in w.extra:
+        target = UserFactory()
+        grant = RoleGrantFactory(user=target, role="custodian", scope_type="complex",
+                                 scope_id=w.complex_b)
+        w.extra["target"], w.extra["grant"] = target.id, grant.id
+    return w.extra["target"]
+
+
+def _resident_token(w: World) -> int:
+    token, _ = accounts.issue_token(user=w.users["resident"], name="matrix")
+    persist()
+    return token.id
+
+
+MATRIX: dict[str, Case] = {
+    # --- web app, docs, health --------------------------------------------------
+    "GET /": Case(PUBLIC, "/"),
+    "GET /accedi": Case(PUBLIC, "/accedi"),
+    "GET /registrati": Case(PUBLIC, "/registrati"),
+    "GET /profilo": Case(PUBLIC, "/profilo"),
+    "GET /spazi/<slug>": Case(PUBLIC, "/spazi/boccioni"),
+    "GET /<any('assets', 'swagger-ui', 'icons', 'fonts', 'images'):directory>/<path:filename>":
+        Case(PUBLIC, "/assets/app.js"),
+    "GET /<regex('[A-Za-z0-9_.-]+[.][A-Za-z0-9]+'):filename>": Case(PUBLIC, "/sw.js"),
+    "GET /healthz": Case(PUBLIC, "/healthz"),
+    "GET /api/docs": Case(PUBLIC, "/api/docs"),
+    "GET /api/openapi.json": Case(PUBLIC, "/api/openapi.json"),
+    # --- accounts -----------------------------------------------------------------
+    "POST /api/v1/auth/register": Case(
+        expect(201), "/api/v1/auth/register",
+        lambda w: {"email": f"nuovo{_n()}@example.org", "password": "una-password-lunga",
+                   "display_name": "Nuova persona"},
+    ),
+    "POST /api/v1/auth/login": Case(
+        expect(200), "/api/v1/auth/login",
+        lambda w: {"email": w.users["resident"].email, "password": TEST_PASSWORD},
+    ),
+    "POST /api/v1/auth/logout": Case(expect(204, anonymous=401), "/api/v1/auth/logout"),
+    "GET /api/v1/auth/me": Case(SIGNED_IN_ONLY, "/api/v1/auth/me"),
+    "POST /api/v1/auth/tokens": Case(
+        expect(201), "/api/v1/auth/tokens",
+        lambda w: {"email": w.users["resident"].email, "password": TEST_PASSWORD,
+                   "name": "telefono"},
+    ),
+    "GET /api/v1/auth/tokens": Case(SIGNED_IN_ONLY, "/api/v1/auth/tokens"),
+    "DELETE /api/v1/auth/tokens/<int:token_id>": Case(
+        expect(404, anonymous=401, resident=204),
+        lambda w: f"/api/v1/auth/tokens/{_resident_token(w)}",
+    ),
+    "POST /api/v1/users/<int:user_id>/roles": Case(
+        expect(403, anonymous=401, staff=201, admin=201),
+        lambda w: f"/api/v1/users/{_target_user(w)}/roles",
+        lambda w: {"role": "custodian", "scope_type": "complex", "scope_id": w.complex_a},
+    ),
+    "DELETE /api/v1/users/<int:user_id>/roles/<int:grant_id>": Case(
+        expect(403, anonymous=401, staff=204, admin=204),
+        lambda w: f"/api/v1/users/{_target_user(w)}/roles/{w.extra['grant']}",
+    ),
+    "POST /api/v1/tenancy-verifications": Case(
+        expect(201, anonymous=401), "/api/v1/tenancy-verifications",
+        lambda w: {"complex_id": w.complex_c, "tenancy_code": "MI-123456"},
+    ),
+    "GET /api/v1/tenancy-verifications": Case(SIGNED_IN_ONLY, "/api/v1/tenancy-verifications"),
+    "GET /api/v1/tenancy-verifications/<int:verification_id>": Case(
+        expect(404, anonymous=401, resident=200, custodian=200, staff=200, admin=200),
+        lambda w: f"/api/v1/tenancy-verifications/{_pending_verification(w)}",
+    ),
+    "POST /api/v1/tenancy-verifications/<int:verification_id>/approve": Case(
+        TENANCY_DECIDE,
+        lambda w: f"/api/v1/tenancy-verifications/{_pending_verification(w)}/approve", {},
+    ),
+    "POST /api/v1/tenancy-verifications/<int:verification_id>/reject": Case(
+        TENANCY_DECIDE,
+        lambda w: f"/api/v1/tenancy-verifications/{_pending_verification(w)}/reject",
+        {"note": "Codice non trovato"},
+    ),
+    # --- places -------------------------------------------------------------------
+    "GET /api/v1/areas": Case(PUBLIC, "/api/v1/areas"),
+    "POST /api/v1/areas": Case(
+        ADMIN_WRITE_201, "/api/v1/areas",
+        lambda w: {"code": f"area-{_n()}", "number": 50 + _n() % 40, "name_it": "Nuova area",
+                   "name_en": "New area", "model_it": "Modello", "model_en": "Model",
+                   "startup_funding_cents": 100},
+    ),
+    "GET /api/v1/areas/<int:object_id>": Case(PUBLIC, "/api/v1/areas/1"),
+    "PATCH /api/v1/areas/<int:object_id>": Case(
+        ADMIN_WRITE_200, "/api/v1/areas/1", {"description_en": "Updated."}
+    ),
+    "GET /api/v1/complexes": Case(PUBLIC, "/api/v1/complexes"),
+    "POST /api/v1/complexes": Case(
+        ADMIN_WRITE_201, "/api/v1/complexes",
+        lambda w: {"code": f"complesso-{_n()}", "name": "Complesso", "address": "Via X, Milano"},
+    ),
+    "GET /api/v1/complexes/<int:object_id>": Case(PUBLIC, lambda w: f"/api/v1/complexes/{w.complex_a}"),
+    "PATCH /api/v1/complexes/<int:object_id>": Case(
+        ADMIN_WRITE_200, lambda w: f"/api/v1/complexes/{w.complex_a}", {"district": "Municipio 8"}
+    ),
+    "GET /api/v1/organisations": Case(PUBLIC, "/api/v1/organisations"),
+    "POST /api/v1/organisations": Case(
+        ADMIN_WRITE_201, "/api/v1/organisations",
+        lambda w: {"slug": f"ente-nuovo-{_n()}", "name": "Cooperativa"},
+    ),
+    "GET /api/v1/organisations/<int:object_id>": Case(
+        PUBLIC, lambda w: f"/api/v1/organisations/{w.organisation_a}"
+    ),
+    "PATCH /api/v1/organisations/<int:object_id>": Case(
+        ADMIN_WRITE_200, lambda w: f"/api/v1/organisations/{w.organisation_a}",
+        {"name": "Cooperativa Boccioni", "is_placeholder": False},
+    ),
+    "GET /api/v1/spaces": Case(PUBLIC, "/api/v1/spaces"),
+    "POST /api/v1/spaces": Case(
+        ADMIN_WRITE_201, "/api/v1/spaces",
+        lambda w: {"slug": f"spazio-{_n()}", "name": "Spazio", "area_id": 1,
+                   "complex_id": w.complex_a, "organisation_id": w.organisation_a,
+                   "address": "Via X, Milano"},
+    ),
+    "GET /api/v1/spaces/<string:space_ref>": Case(PUBLIC, "/api/v1/spaces/boccioni"),
+    "PATCH /api/v1/spaces/<string:space_ref>": Case(
+        ADMIN_WRITE_200, "/api/v1/spaces/boccioni", {"description_it": "Aggiornata."}
+    ),
+}
+
+
+def _routes(app) -> set[str]:
+    return {
+        f"{method} {rule.rule}"
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_has_a_row(app):
+    missing = sorted(_routes(app) - set(MATRIX))
+    assert not missing, f"routes without a permission-matrix row: {missing}"
+
+
+def test_no_row_for_a_route_that_does_not_exist(app):
+    assert not sorted(set(MATRIX) - _routes(app))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_permission(client, route, role):
+    case = MATRIX[route]
+    world = build_world()
+    method = route.split(" ", 1)[0]
+    path = case.path(world) if callable(case.path) else case.path
+    body = case.json(world) if callable(case.json) else case.json
+    headers = {} if role == "anonymous" else bearer(world.users[role])
+    response = client.open(path, method=method, json=body, headers=headers)
+    assert response.status_code == case.expected[role], (
+        f"{route} as {role}: {response.status_code} {response.get_data(as_text=True)[:300]}"
+    )
