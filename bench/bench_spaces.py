@@ -13,6 +13,7 @@ child process (``--count-queries``) that counts the SQL statements per request.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -29,8 +30,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,8 +102,9 @@ def parse_wrk(output: str, route: str, duration: float) -> Measurement:
     )
 
 
-def run_wrk(url: str, route: str, duration: float, threads: int, connections: int) -> Measurement:
+def run_wrk(port: int, route: str, duration: float, threads: int, connections: int) -> Measurement:
     seconds = max(1, round(duration))
+    url = f"http://{HOST}:{port}{ROUTES[route]}"
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     done = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + 30, check=False
@@ -122,9 +122,9 @@ def _percentile(sorted_values: list[float], pct: float) -> float:
     return sorted_values[int(rank) - 1]
 
 
-def run_python_client(url: str, route: str, duration: float, connections: int) -> Measurement:
+def run_python_client(port: int, route: str, duration: float, connections: int) -> Measurement:
     """Fallback load: ``connections`` threads, each with one keep-alive HTTP/1.1 connection."""
-    parsed = urllib.request.urlparse(url)
+    path = ROUTES[route]
     deadline = time.perf_counter() + duration
     latencies: list[list[float]] = [[] for _ in range(connections)]
     statuses: list[dict[int, int]] = [{} for _ in range(connections)]
@@ -135,10 +135,10 @@ def run_python_client(url: str, route: str, duration: float, connections: int) -
         lat, status_counts, error_counts = latencies[index], statuses[index], errors[index]
         while time.perf_counter() < deadline:
             if conn is None:
-                conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+                conn = http.client.HTTPConnection(HOST, port, timeout=10)
             started = time.perf_counter()
             try:
-                conn.request("GET", parsed.path)
+                conn.request("GET", path)
                 response = conn.getresponse()
                 response.read()
             except (OSError, http.client.HTTPException) as exc:
@@ -156,9 +156,7 @@ def run_python_client(url: str, route: str, duration: float, connections: int) -
             conn.close()
 
     started = time.perf_counter()
-    workers = [
-        threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)
-    ]
+    workers = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)]
     for thread in workers:
         thread.start()
     for thread in workers:
@@ -201,6 +199,9 @@ def bench_env(tmp: Path) -> dict[str, str]:
         QC_SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(48)),
         PYTHONDONTWRITEBYTECODE="1",
     )
+    # gunicorn 27 opens a control socket at $XDG_RUNTIME_DIR/gunicorn.ctl, else at
+    # ~/.gunicorn/gunicorn.ctl, shared by every gunicorn of the user: keep ours in the temp dir.
+    env["XDG_RUNTIME_DIR"] = str(tmp)
     env.pop("QC_ENV", None)  # development (the default); the secret is set anyway
     env.pop("QC_REDIS_URL", None)  # one process: no message queue, memory rate-limit storage
     return env
@@ -251,29 +252,35 @@ def start_server(
     return proc, command
 
 
-def wait_until_healthy(proc: subprocess.Popen, base_url: str, log_path: Path) -> None:
+def http_get(port: int, path: str, timeout: float) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def wait_until_healthy(proc: subprocess.Popen, port: int, log_path: Path) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise BenchError(
                 f"gunicorn exited with {proc.returncode} while starting:\n{log_path.read_text()}"
             )
-        try:
-            with urllib.request.urlopen(base_url + ROUTES["healthz"], timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (OSError, urllib.error.URLError):
-            pass
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            if http_get(port, ROUTES["healthz"], timeout=2)[0] == 200:
+                return
         time.sleep(0.2)
     raise BenchError(f"/healthz did not answer within {STARTUP_TIMEOUT:.0f} s")
 
 
-def check_spaces_response(base_url: str) -> int:
+def check_spaces_response(port: int) -> int:
     """Make sure the route under test answers 200 with the nine seeded spaces."""
-    with urllib.request.urlopen(base_url + ROUTES["spaces"], timeout=5) as response:
-        body = response.read()
-        if response.status != 200:
-            raise BenchError(f"GET /api/v1/spaces answered {response.status}")
+    status, body = http_get(port, ROUTES["spaces"], timeout=5)
+    if status != 200:
+        raise BenchError(f"GET {ROUTES['spaces']} answered {status}")
     items = json.loads(body)["items"]
     if len(items) != EXPECTED_SPACES:
         raise BenchError(f"expected {EXPECTED_SPACES} spaces, got {len(items)}")
@@ -288,19 +295,16 @@ def stop_server(proc: subprocess.Popen | None) -> None:
     try:
         proc.wait(timeout=STOP_GRACE)
     except subprocess.TimeoutExpired:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # its own session: master and its worker
-        except ProcessLookupError:
-            pass
         proc.wait(timeout=STOP_GRACE)
 
 
 def log_problems(log_path: Path) -> list[str]:
     if not log_path.exists():
         return []
-    return [
-        line for line in log_path.read_text(errors="replace").splitlines() if LOG_PROBLEM.search(line)
-    ]
+    lines = log_path.read_text(errors="replace").splitlines()
+    return [line for line in lines if LOG_PROBLEM.search(line)]
 
 
 # --- SQL statements per request (in-process, child of the orchestrator) ------------------------
@@ -350,10 +354,29 @@ def count_statements(venv: Path, env: dict[str, str]) -> dict:
 # --- orchestration -----------------------------------------------------------------------------
 
 
-def measure(args: argparse.Namespace, tool: str, url: str, route: str, duration: float):
+def measure(args: argparse.Namespace, tool: str, port: int, route: str, duration: float):
     if tool == "wrk":
-        return run_wrk(url, route, duration, args.threads, args.connections)
-    return run_python_client(url, route, duration, args.connections)
+        return run_wrk(port, route, duration, args.threads, args.connections)
+    return run_python_client(port, route, duration, args.connections)
+
+
+def run_rounds(args: argparse.Namespace, tool: str, port: int) -> list[Measurement]:
+    """Warm up each route, then alternate healthz, spaces, healthz, spaces … for N rounds."""
+    if args.warmup > 0:
+        for route in ROUTES:
+            measure(args, tool, port, route, args.warmup)
+    rounds: list[Measurement] = []
+    for number in range(1, args.rounds + 1):
+        for route in ROUTES:
+            m = measure(args, tool, port, route, args.duration)
+            rounds.append(m)
+            print(
+                f"round {number}/{args.rounds} {route:<8} {m.requests_per_s:>9.1f} req/s  "
+                f"p50 {m.p50_ms:.2f} ms  p99 {m.p99_ms:.2f} ms"
+                + (f"  NON-2XX {m.non_2xx}" if m.non_2xx else "")
+                + (f"  socket errors {m.socket_errors}" if m.socket_errors else "")
+            )
+    return rounds
 
 
 def summarise(rounds: list[Measurement], route: str) -> dict:
@@ -370,7 +393,14 @@ def summarise(rounds: list[Measurement], route: str) -> dict:
     }
 
 
-def print_table(summary: dict[str, dict], ratio: float, sql: dict) -> None:
+def round_ratios(rounds: list[Measurement]) -> list[float]:
+    """spaces/healthz within each round: how stable the ratio was over the run."""
+    healthz = [m.requests_per_s for m in rounds if m.route == "healthz"]
+    spaces = [m.requests_per_s for m in rounds if m.route == "spaces"]
+    return [round(s / h, 3) for h, s in zip(healthz, spaces, strict=True)]
+
+
+def print_table(summary: dict[str, dict], ratio: float, per_round: list[float], sql: dict) -> None:
     print()
     print(f"{'route':<18} {'tool':<14} {'req/s (median)':>14} {'p50 ms':>8} {'p99 ms':>8}")
     for row in summary.values():
@@ -379,6 +409,7 @@ def print_table(summary: dict[str, dict], ratio: float, sql: dict) -> None:
             f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f}"
         )
     print(f"ratio spaces/healthz = {ratio:.2f}")
+    print("  per round: " + " ".join(f"{r:.2f}" for r in per_round))
     counts = ", ".join(
         f"{label}: {c['statements']} ({c['selects']} SELECT, {c['items']} items)"
         for label, c in sql.items()
@@ -420,14 +451,34 @@ def pick_tool(requested: str) -> str:
     return "wrk"
 
 
+def find_failures(rounds: list[Measurement], sql: dict, server_alive: bool) -> list[str]:
+    failures = []
+    if not server_alive:
+        failures.append("gunicorn exited during the run")
+    non_2xx = sum(m.non_2xx for m in rounds)
+    if non_2xx:
+        failures.append(f"non-2xx responses: {non_2xx}")
+    if any(m.socket_errors for m in rounds):
+        failures.append(
+            "socket errors: "
+            + "; ".join(f"{m.route} {m.socket_errors}" for m in rounds if m.socket_errors)
+        )
+    if len({c["statements"] for c in sql.values()}) != 1:
+        failures.append("the number of SQL statements depends on the page size")
+    return failures
+
+
 def run(args: argparse.Namespace) -> int:
     tool = pick_tool(args.tool)
     if tool == "wrk" and args.duration != round(args.duration):
-        print(f"note: wrk takes whole seconds; --duration {args.duration} -> {round(args.duration)}")
+        print(
+            f"note: wrk takes whole seconds, --duration {args.duration} -> {round(args.duration)}"
+        )
     started_at = datetime.now(UTC)
+    load_before = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="qc-bench-"))
-    proc: subprocess.Popen | None = None
     log_path = tmp / "gunicorn.log"
+    proc: subprocess.Popen | None = None
     try:
         env = bench_env(tmp)
         print(f"load tool: {tool}")
@@ -436,49 +487,25 @@ def run(args: argparse.Namespace) -> int:
         sql = count_statements(args.venv, env)
 
         port = free_port()
-        base_url = f"http://{HOST}:{port}"
         proc, command = start_server(args.venv, env, port, log_path)
-        wait_until_healthy(proc, base_url, log_path)
-        body_bytes = check_spaces_response(base_url)
+        wait_until_healthy(proc, port, log_path)
+        body_bytes = check_spaces_response(port)
         print(f"server: {' '.join(command[1:])} (pid {proc.pid})")
 
-        if args.warmup > 0:
-            for route, path in ROUTES.items():
-                measure(args, tool, base_url + path, route, args.warmup)
-        rounds: list[Measurement] = []
-        for number in range(1, args.rounds + 1):
-            for route, path in ROUTES.items():
-                m = measure(args, tool, base_url + path, route, args.duration)
-                rounds.append(m)
-                print(
-                    f"round {number}/{args.rounds} {route:<8} {m.requests_per_s:>9.1f} req/s  "
-                    f"p50 {m.p50_ms:.2f} ms  p99 {m.p99_ms:.2f} ms"
-                    + (f"  NON-2XX {m.non_2xx}" if m.non_2xx else "")
-                    + (f"  socket errors {m.socket_errors}" if m.socket_errors else "")
-                )
+        rounds = run_rounds(args, tool, port)
         server_alive = proc.poll() is None
         stop_server(proc)
         problems = log_problems(log_path)
 
         summary = {route: summarise(rounds, route) for route in ROUTES}
         ratio = summary["spaces"]["requests_per_s"] / summary["healthz"]["requests_per_s"]
-        print_table(summary, ratio, sql)
-
-        failures = []
-        if not server_alive:
-            failures.append(f"gunicorn exited during the run ({proc.returncode})")
-        if any(m.non_2xx for m in rounds):
-            failures.append(f"non-2xx responses: {sum(m.non_2xx for m in rounds)}")
-        if any(m.socket_errors for m in rounds):
-            failures.append("socket errors: " + "; ".join(
-                f"{m.route} {m.socket_errors}" for m in rounds if m.socket_errors
-            ))
-        if len({c["statements"] for c in sql.values()}) != 1:
-            failures.append("the number of SQL statements depends on the page size")
+        per_round = round_ratios(rounds)
+        print_table(summary, ratio, per_round, sql)
         if problems:
             print(f"gunicorn log: {len(problems)} problem line(s):")
             for line in problems[:20]:
                 print("  " + line)
+        failures = find_failures(rounds, sql, server_alive)
 
         result = {
             "benchmark": "spaces",
@@ -487,9 +514,11 @@ def run(args: argparse.Namespace) -> int:
                 "cpus": os.cpu_count(),
                 "platform": platform.platform(),
                 "python": platform.python_version(),
+                # Other work on the machine shows here; the ratio tolerates it, req/s do not.
+                "load_average_1m": {"before": load_before[0], "after": os.getloadavg()[0]},
             },
             "server": " ".join(command[1:]),
-            "database": "SQLite (fresh temp file, seeded reference data)",
+            "database": "SQLite, fresh temp file, reference data seeded (9 spaces)",
             "tool": tool,
             "settings": {
                 "duration_s": args.duration,
@@ -501,6 +530,7 @@ def run(args: argparse.Namespace) -> int:
             "spaces_body_bytes": body_bytes,
             "summary": summary,
             "ratio_spaces_healthz": round(ratio, 4),
+            "ratio_per_round": per_round,
             "sql_per_spaces_request": sql,
             "rounds": [asdict(m) for m in rounds],
             "gunicorn_log_problems": problems,

@@ -45,7 +45,7 @@ def register_through_form(page: Page, name: str, email: str) -> None:
     page.get_by_label("Nome visualizzato").fill(name)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    expect(page.get_by_label("Lingua")).to_have_value("it")
+    expect(page.get_by_role("combobox", name="Lingua")).to_have_value("it")
     page.get_by_role("button", name="Crea l’account").click()
 
 
@@ -253,7 +253,7 @@ def test_axe_finds_no_serious_violation(new_context, axe_source, language: str) 
 def test_home_first_load_is_small_and_local(new_context) -> None:
     context = new_context()
     requests = []
-    context.on("request", requests.append)
+    context.on("request", lambda request: requests.append(request))
     page = context.new_page()
     page.goto("/")
     ready(page)
