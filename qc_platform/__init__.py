@@ -51,13 +51,28 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     auth.init_app(app)
     limiter.init_app(app)
-    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
-        "bearer": {"type": "http", "scheme": "bearer",
-                   "description": "A personal token from POST /api/v1/auth/tokens."},
-        "session": {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"],
-                    "description": "From POST /api/v1/auth/login; unsafe requests also need "
-                                   "the X-CSRF-Token header."},
-    }}, "security": [{}, {"bearer": []}, {"session": []}]})
+    api.init_app(
+        app,
+        spec_kwargs={
+            "components": {
+                "securitySchemes": {
+                    "bearer": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "A personal token from POST /api/v1/auth/tokens.",
+                    },
+                    "session": {
+                        "type": "apiKey",
+                        "in": "cookie",
+                        "name": app.config["SESSION_COOKIE_NAME"],
+                        "description": "From POST /api/v1/auth/login; unsafe requests also need "
+                        "the X-CSRF-Token header.",
+                    },
+                }
+            },
+            "security": [{}, {"bearer": []}, {"session": []}],
+        },
+    )
     # After flask-smorest, so that ours is the error handler that answers.
     errors.init_app(app)
     http.init_app(app)

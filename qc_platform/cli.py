@@ -68,7 +68,10 @@ def _seed_demo_users() -> int:
             role = Role(grant["role"])
             scope_type, scope_id = None, None
             if "complex" in grant:
-                scope_type, scope_id = ScopeType.COMPLEX, places.find_complex_by_code(grant["complex"]).id
+                scope_type, scope_id = (
+                    ScopeType.COMPLEX,
+                    places.find_complex_by_code(grant["complex"]).id,
+                )
             elif "organisation" in grant:
                 scope_type = ScopeType.ORGANISATION
                 scope_id = places.find_organisation_by_slug(grant["organisation"]).id

@@ -27,7 +27,7 @@ def normalise_database_url(url: str) -> str:
     """Always talk to PostgreSQL through psycopg 3, whatever scheme was written."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -63,9 +63,7 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict:
     )
     redis_url = env.get("QC_REDIS_URL") or None
     allowed_origins = [
-        origin.strip()
-        for origin in env.get("QC_ALLOWED_ORIGINS", "").split(",")
-        if origin.strip()
+        origin.strip() for origin in env.get("QC_ALLOWED_ORIGINS", "").split(",") if origin.strip()
     ]
 
     return {

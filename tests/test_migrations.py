@@ -30,8 +30,9 @@ def scratch_database_url(tmp_path):
 
 
 @pytest.mark.no_db
-def test_upgrade_downgrade_upgrade_on_an_empty_database(scratch_database_url, frontend_dist,
-                                                       tmp_path):
+def test_upgrade_downgrade_upgrade_on_an_empty_database(
+    scratch_database_url, frontend_dist, tmp_path
+):
     app = make_test_app(scratch_database_url, frontend_dist, tmp_path)
     with app.app_context():
         upgrade()

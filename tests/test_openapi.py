@@ -18,8 +18,12 @@ def test_openapi_document_is_valid_3_1(client):
     assert spec["openapi"] == "3.1.0"
     validate(spec)
     # The contract's paths are documented.
-    for path in ("/api/v1/auth/login", "/api/v1/spaces", "/api/v1/spaces/{space_ref}",
-                 "/api/v1/tenancy-verifications/{verification_id}/approve"):
+    for path in (
+        "/api/v1/auth/login",
+        "/api/v1/spaces",
+        "/api/v1/spaces/{space_ref}",
+        "/api/v1/tenancy-verifications/{verification_id}/approve",
+    ):
         assert path in spec["paths"], path
 
 

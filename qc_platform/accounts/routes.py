@@ -7,8 +7,11 @@ from flask.views import MethodView
 from flask_login import login_user, logout_user
 from flask_smorest import Blueprint
 
-from qc_platform.accounts import messages  # noqa: F401 - registers the texts
-from qc_platform.accounts import policies, service
+from qc_platform.accounts import (
+    messages,  # noqa: F401 - registers the texts
+    policies,
+    service,
+)
 from qc_platform.accounts.models import ApiToken, TenancyVerification
 from qc_platform.accounts.schemas import (
     GrantCreateSchema,

@@ -53,8 +53,10 @@ class UserSchema(Schema):
     def _with_roles(self, user, **kwargs):
         if isinstance(user, dict):
             return user
-        data = {name: getattr(user, name) for name in ("id", "email", "display_name", "locale",
-                                                        "created_at")}
+        data = {
+            name: getattr(user, name)
+            for name in ("id", "email", "display_name", "locale", "created_at")
+        }
         data["roles"] = roles_of(user)
         data["csrf_token"] = getattr(user, "csrf_token", None)
         return data
@@ -74,7 +76,9 @@ class RegisterSchema(Schema):
         load_only=True,
         validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH),
     )
-    display_name = fields.String(required=True, validate=[validate.Length(min=1, max=80), not_blank])
+    display_name = fields.String(
+        required=True, validate=[validate.Length(min=1, max=80), not_blank]
+    )
     locale = fields.String(load_default="it", validate=validate.OneOf(LOCALES))
 
 
@@ -92,7 +96,9 @@ class TokenCreateSchema(LoginSchema):
 class TokenSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
-    prefix = fields.String(required=True, metadata={"description": "First characters, to recognise it."})
+    prefix = fields.String(
+        required=True, metadata={"description": "First characters, to recognise it."}
+    )
     created_at = fields.AwareDateTime(required=True)
     last_used_at = fields.AwareDateTime(allow_none=True, required=True)
 
@@ -117,7 +123,9 @@ class TenancyDecisionSchema(Schema):
 
 
 class TenancyQueryArgsSchema(Schema):
-    status = fields.String(load_default=None, validate=validate.OneOf(["pending", "approved", "rejected"]))
+    status = fields.String(
+        load_default=None, validate=validate.OneOf(["pending", "approved", "rejected"])
+    )
     complex_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
 
 

@@ -25,7 +25,7 @@ from qc_platform.core.errors import Conflict, InvalidInput, NotFound, Unauthoriz
 from qc_platform.core.permissions import ROLE_SCOPE, Role, ScopeType, scope_exists
 from qc_platform.extensions import db
 
-TOKEN_PREFIX = "qct_"
+TOKEN_PREFIX = "qct_"  # noqa: S105 - a public marker, not a secret
 # Bearer use is recorded at most this often per token, so reads stay reads.
 TOKEN_TOUCH_INTERVAL_SECONDS = 300
 
@@ -146,7 +146,9 @@ def grant_role(
 ) -> RoleGrant:
     """Give ``user`` a role, with the scope the role requires (checked, and unique)."""
     if role is Role.RESIDENT:
-        raise InvalidInput("accounts.resident_implicit", errors={"json": {"role": ["accounts.resident_implicit"]}})
+        raise InvalidInput(
+            "accounts.resident_implicit", errors={"json": {"role": ["accounts.resident_implicit"]}}
+        )
     expected_scope = ROLE_SCOPE[role]
     if expected_scope is None:
         if scope_type is not None or scope_id is not None:
@@ -214,9 +216,7 @@ def ensure_admin(*, email: str, password: str, display_name: str = "Amministrato
     else:
         set_password(user=user, password=password)
     if Role.ADMIN not in user.global_roles():
-        user.grants.append(
-            RoleGrant(user_id=user.id, role=Role.ADMIN.value, created_at=utcnow())
-        )
+        user.grants.append(RoleGrant(user_id=user.id, role=Role.ADMIN.value, created_at=utcnow()))
     db.session.flush()
     return user
 
@@ -228,7 +228,8 @@ def request_tenancy(*, user: User, complex_id: int, tenancy_code: str) -> Tenanc
     """A resident asks to be recognised as tenant of a complex; one open request at a time."""
     if not scope_exists(ScopeType.COMPLEX, complex_id):
         raise InvalidInput(
-            "accounts.unknown_complex", errors={"json": {"complex_id": ["accounts.unknown_complex"]}}
+            "accounts.unknown_complex",
+            errors={"json": {"complex_id": ["accounts.unknown_complex"]}},
         )
     if user.has_role(Role.TENANT, complex_id):
         raise Conflict("accounts.already_tenant")

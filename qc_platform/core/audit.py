@@ -36,8 +36,14 @@ class AuditEntry(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
 
 
-def record(*, actor, action: str, object_type: str | None = None,
-           object_id: int | None = None, details: dict[str, Any] | None = None) -> AuditEntry:
+def record(
+    *,
+    actor,
+    action: str,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
     """Add an audit row in the current transaction (committed or rolled back with it)."""
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
@@ -65,6 +71,8 @@ def record_request_if_privileged(user, status_code: int) -> None:
         actor=user,
         action=f"{request.method} {rule}",
         object_type="request",
-        details={"view_args": {k: str(v) for k, v in (request.view_args or {}).items()},
-                 "status": status_code},
+        details={
+            "view_args": {k: str(v) for k, v in (request.view_args or {}).items()},
+            "status": status_code,
+        },
     )

@@ -11,8 +11,8 @@ import hmac
 import secrets
 
 from flask import g, request, session
-from flask_smorest import abort
 from flask_login import current_user
+from flask_smorest import abort
 
 from qc_platform.core.http import UNSAFE_METHODS
 

@@ -35,9 +35,10 @@ def accepts_multipart(view):
 
 
 def _has_body() -> bool:
-    return bool(request.content_length) or "chunked" in request.headers.get(
-        "Transfer-Encoding", ""
-    ).lower()
+    return (
+        bool(request.content_length)
+        or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    )
 
 
 def guard_request_body():
@@ -51,7 +52,10 @@ def guard_request_body():
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     view_class = getattr(view, "view_class", None)
     handler = getattr(view_class, request.method.lower(), None) if view_class else view
-    if getattr(handler, "qc_accepts_multipart", False) and request.mimetype == "multipart/form-data":
+    if (
+        getattr(handler, "qc_accepts_multipart", False)
+        and request.mimetype == "multipart/form-data"
+    ):
         return
     if request.mimetype == "application/x-www-form-urlencoded" and getattr(
         handler, "qc_accepts_form", False
@@ -92,8 +96,19 @@ def security_headers(response):
     if request.path.startswith("/api/"):
         headers.setdefault("Cache-Control", "no-store")
         headers["Vary"] = ", ".join(
-            sorted(set(filter(None, [*headers.get("Vary", "").split(", "), "Accept-Language",
-                                     "Cookie", "Authorization"])))
+            sorted(
+                set(
+                    filter(
+                        None,
+                        [
+                            *headers.get("Vary", "").split(", "),
+                            "Accept-Language",
+                            "Cookie",
+                            "Authorization",
+                        ],
+                    )
+                )
+            )
         )
     return response
 

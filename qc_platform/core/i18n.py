@@ -70,11 +70,22 @@ _FIELD_MESSAGES_IT: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Not a valid mapping type\.$"), "Non è un oggetto valido."),
     (re.compile(r"^Invalid input type\.$"), "Tipo di dato non valido."),
     (re.compile(r"^Invalid value\.$"), "Valore non valido."),
-    (re.compile(r"^Shorter than minimum length (\d+)\.$"), r"Più corto della lunghezza minima (\1)."),
-    (re.compile(r"^Longer than maximum length (\d+)\.$"), r"Più lungo della lunghezza massima (\1)."),
-    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), r"La lunghezza deve essere tra \1 e \2."),
-    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
-     r"Deve essere compreso tra \1 e \2."),
+    (
+        re.compile(r"^Shorter than minimum length (\d+)\.$"),
+        r"Più corto della lunghezza minima (\1).",
+    ),
+    (
+        re.compile(r"^Longer than maximum length (\d+)\.$"),
+        r"Più lungo della lunghezza massima (\1).",
+    ),
+    (
+        re.compile(r"^Length must be between (\d+) and (\d+)\.$"),
+        r"La lunghezza deve essere tra \1 e \2.",
+    ),
+    (
+        re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+        r"Deve essere compreso tra \1 e \2.",
+    ),
     (re.compile(r"^Must be greater than or equal to (\S+)\.$"), r"Deve essere almeno \1."),
     (re.compile(r"^Must be less than or equal to (\S+)\.$"), r"Deve essere al massimo \1."),
     (re.compile(r"^Must be one of: (.*)\.$"), r"Deve essere uno tra: \1."),

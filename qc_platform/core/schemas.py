@@ -32,5 +32,7 @@ class LocalisedString(fields.String):
         return getattr(obj, f"{self.base}_{current_locale()}")
 
 
-SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lower-case letters, digits and hyphens.")
+SLUG = validate.Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lower-case letters, digits and hyphens."
+)
 MAX_INT = 2**31 - 1

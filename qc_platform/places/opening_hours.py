@@ -30,7 +30,7 @@ def validate_week(value) -> dict[str, list[list[str]]]:
     for day in WEEKDAYS:
         intervals = value.get(day, [])
         if not isinstance(intervals, list) or len(intervals) > MAX_INTERVALS_PER_DAY:
-            errors[day] = [f"At most {MAX_INTERVALS_PER_DAY} intervals of [\"HH:MM\", \"HH:MM\"]."]
+            errors[day] = [f'At most {MAX_INTERVALS_PER_DAY} intervals of ["HH:MM", "HH:MM"].']
             continue
         parsed = []
         for interval in intervals:

@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
 from qc_platform.core.permissions import Permission, permission_required, require_login
-from qc_platform.places import messages  # noqa: F401 - registers the texts
-from qc_platform.places import service
+from qc_platform.places import (
+    messages,  # noqa: F401 - registers the texts
+    service,
+)
 from qc_platform.places.models import Complex, Organisation, ProjectArea, Space
 from qc_platform.places.schemas import (
     AreaCreateSchema,
@@ -82,14 +84,23 @@ def _item(model, item_schema, update_schema, summary):
 blp.route("/areas")(
     _collection(ProjectArea, AreaSchema, AreaCreateSchema, ProjectArea.number, "project areas")
 )
-blp.route("/areas/<int:object_id>")(_item(ProjectArea, AreaSchema, AreaUpdateSchema, "project areas"))
+blp.route("/areas/<int:object_id>")(
+    _item(ProjectArea, AreaSchema, AreaUpdateSchema, "project areas")
+)
 blp.route("/complexes")(
     _collection(Complex, ComplexSchema, ComplexCreateSchema, Complex.code, "ERP complexes")
 )
-blp.route("/complexes/<int:object_id>")(_item(Complex, ComplexSchema, ComplexUpdateSchema, "ERP complexes"))
+blp.route("/complexes/<int:object_id>")(
+    _item(Complex, ComplexSchema, ComplexUpdateSchema, "ERP complexes")
+)
 blp.route("/organisations")(
-    _collection(Organisation, OrganisationSchema, OrganisationCreateSchema, Organisation.slug,
-                "operator organisations")
+    _collection(
+        Organisation,
+        OrganisationSchema,
+        OrganisationCreateSchema,
+        Organisation.slug,
+        "operator organisations",
+    )
 )
 blp.route("/organisations/<int:object_id>")(
     _item(Organisation, OrganisationSchema, OrganisationUpdateSchema, "operator organisations")

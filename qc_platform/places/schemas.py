@@ -69,7 +69,9 @@ class OrganisationCreateSchema(Schema):
     name = _text(160, required=True)
     description = fields.String(load_default="", validate=validate.Length(max=5000))
     website = fields.Url(
-        load_default=None, allow_none=True, schemes={"https", "http"},
+        load_default=None,
+        allow_none=True,
+        schemes={"https", "http"},
         validate=validate.Length(max=200),
     )
     is_placeholder = fields.Boolean(load_default=False)

@@ -73,7 +73,9 @@ def _check_space_references(data: dict[str, Any]) -> None:
         ("organisation_id", Organisation),
     ):
         if field in data and db.session.get(model, data[field]) is None:
-            raise InvalidInput("places.unknown_reference", errors={"json": {field: ["places.unknown_reference"]}})
+            raise InvalidInput(
+                "places.unknown_reference", errors={"json": {field: ["places.unknown_reference"]}}
+            )
 
 
 def create(*, actor, model: type, data: dict[str, Any]):
@@ -86,7 +88,12 @@ def create(*, actor, model: type, data: dict[str, Any]):
     obj = model(**data)
     db.session.add(obj)
     db.session.flush()
-    audit.record(actor=actor, action=f"{model.__tablename__}.create", object_type=model.__tablename__, object_id=obj.id)
+    audit.record(
+        actor=actor,
+        action=f"{model.__tablename__}.create",
+        object_type=model.__tablename__,
+        object_id=obj.id,
+    )
     return obj
 
 

@@ -5,9 +5,15 @@ from tests.accounts.factories import bearer, user_with_roles
 from tests.places.factories import SpaceFactory
 
 SEED_SLUGS = [
-    "boccioni", "fratelli-zoia", "omero",
-    "faenza", "alex-visconti", "sant-erlembaldo",
-    "palmanova", "capuana", "padre-luigi-monti",
+    "boccioni",
+    "fratelli-zoia",
+    "omero",
+    "faenza",
+    "alex-visconti",
+    "sant-erlembaldo",
+    "palmanova",
+    "capuana",
+    "padre-luigi-monti",
 ]
 
 
@@ -18,8 +24,17 @@ def test_the_nine_seeded_spaces_are_listed_in_area_order(client):
     assert [space["slug"] for space in body["items"]] == SEED_SLUGS
     assert body["next_cursor"] is None
     space = body["items"][0]
-    assert set(space) >= {"id", "slug", "name", "area_id", "complex_id", "organisation_id",
-                          "address", "opening_hours", "description"}
+    assert set(space) >= {
+        "id",
+        "slug",
+        "name",
+        "area_id",
+        "complex_id",
+        "organisation_id",
+        "address",
+        "opening_hours",
+        "description",
+    }
     assert space["opening_hours"]["sun"] == []
 
 
@@ -103,8 +118,14 @@ def test_admin_creates_and_renames_an_organisation(client):
 
 def test_space_writes_check_references_and_hours(client):
     headers = bearer(user_with_roles(("admin", None, None)))
-    base = {"slug": "nuovo-spazio", "name": "Nuovo", "area_id": 1, "complex_id": 1,
-            "organisation_id": 1, "address": "Via Nuova 1, Milano"}
+    base = {
+        "slug": "nuovo-spazio",
+        "name": "Nuovo",
+        "area_id": 1,
+        "complex_id": 1,
+        "organisation_id": 1,
+        "address": "Via Nuova 1, Milano",
+    }
     unknown = client.post("/api/v1/spaces", json={**base, "complex_id": 4242}, headers=headers)
     assert unknown.status_code == 422
     assert "complex_id" in unknown.get_json()["errors"]["json"]
@@ -116,12 +137,14 @@ def test_space_writes_check_references_and_hours(client):
     assert overlapping.status_code == 422
     assert "mon" in overlapping.get_json()["errors"]["json"]["opening_hours"]
     inverted = client.post(
-        "/api/v1/spaces", json={**base, "opening_hours": {"tue": [["18:00", "09:00"]]}},
+        "/api/v1/spaces",
+        json={**base, "opening_hours": {"tue": [["18:00", "09:00"]]}},
         headers=headers,
     )
     assert inverted.status_code == 422
     ok = client.post(
-        "/api/v1/spaces", json={**base, "opening_hours": {"wed": [["09:00", "12:00"]]}},
+        "/api/v1/spaces",
+        json={**base, "opening_hours": {"wed": [["09:00", "12:00"]]}},
         headers=headers,
     )
     assert ok.status_code == 201

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from qc_platform.accounts import service as accounts
+from qc_platform.extensions import db
 from qc_platform.places.models import Complex, Organisation
 from tests.accounts.factories import (
     RoleGrantFactory,
@@ -25,11 +26,17 @@ from tests.accounts.factories import (
     user_with_roles,
 )
 from tests.conftest import TEST_PASSWORD
-from qc_platform.extensions import db
 
 ROLES = (
-    "anonymous", "resident", "tenant", "tenant_other", "operator",
-    "custodian", "committee_member", "staff", "admin",
+    "anonymous",
+    "resident",
+    "tenant",
+    "tenant_other",
+    "operator",
+    "custodian",
+    "committee_member",
+    "staff",
+    "admin",
 )
 SIGNED_IN = ROLES[1:]
 _unique = itertools.count()
@@ -84,9 +91,7 @@ SIGNED_IN_ONLY = expect(200, anonymous=401)
 ADMIN_WRITE_201 = expect(403, anonymous=401, admin=201)
 ADMIN_WRITE_200 = expect(403, anonymous=401, admin=200)
 # A pending request of the resident for complex A: its requester, A's custodian, staff.
-TENANCY_DECIDE = expect(
-    404, anonymous=401, resident=403, custodian=200, staff=200, admin=200
-)
+TENANCY_DECIDE = expect(404, anonymous=401, resident=403, custodian=200, staff=200, admin=200)
 
 
 def _n() -> int:
@@ -104,8 +109,9 @@ def _pending_verification(w: World) -> int:
 def _target_user(w: World) -> int:
     if "target" not in w.extra:
         target = UserFactory()
-        grant = RoleGrantFactory(user=target, role="custodian", scope_type="complex",
-                                 scope_id=w.complex_b)
+        grant = RoleGrantFactory(
+            user=target, role="custodian", scope_type="complex", scope_id=w.complex_b
+        )
         w.extra["target"], w.extra["grant"] = target.id, grant.id
     return w.extra["target"]
 
@@ -123,28 +129,38 @@ MATRIX: dict[str, Case] = {
     "GET /registrati": Case(PUBLIC, "/registrati"),
     "GET /profilo": Case(PUBLIC, "/profilo"),
     "GET /spazi/<slug>": Case(PUBLIC, "/spazi/boccioni"),
-    "GET /<any('assets', 'swagger-ui', 'icons', 'fonts', 'images'):directory>/<path:filename>":
-        Case(PUBLIC, "/assets/app.js"),
+    "GET /<any('assets', 'swagger-ui', 'icons', 'fonts', 'images'):directory>/<path:filename>": Case(
+        PUBLIC, "/assets/app.js"
+    ),
     "GET /<regex('[A-Za-z0-9_.-]+[.][A-Za-z0-9]+'):filename>": Case(PUBLIC, "/sw.js"),
     "GET /healthz": Case(PUBLIC, "/healthz"),
     "GET /api/docs": Case(PUBLIC, "/api/docs"),
     "GET /api/openapi.json": Case(PUBLIC, "/api/openapi.json"),
     # --- accounts -----------------------------------------------------------------
     "POST /api/v1/auth/register": Case(
-        expect(201), "/api/v1/auth/register",
-        lambda w: {"email": f"nuovo{_n()}@example.org", "password": "una-password-lunga",
-                   "display_name": "Nuova persona"},
+        expect(201),
+        "/api/v1/auth/register",
+        lambda w: {
+            "email": f"nuovo{_n()}@example.org",
+            "password": "una-password-lunga",
+            "display_name": "Nuova persona",
+        },
     ),
     "POST /api/v1/auth/login": Case(
-        expect(200), "/api/v1/auth/login",
+        expect(200),
+        "/api/v1/auth/login",
         lambda w: {"email": w.users["resident"].email, "password": TEST_PASSWORD},
     ),
     "POST /api/v1/auth/logout": Case(expect(204, anonymous=401), "/api/v1/auth/logout"),
     "GET /api/v1/auth/me": Case(SIGNED_IN_ONLY, "/api/v1/auth/me"),
     "POST /api/v1/auth/tokens": Case(
-        expect(201), "/api/v1/auth/tokens",
-        lambda w: {"email": w.users["resident"].email, "password": TEST_PASSWORD,
-                   "name": "telefono"},
+        expect(201),
+        "/api/v1/auth/tokens",
+        lambda w: {
+            "email": w.users["resident"].email,
+            "password": TEST_PASSWORD,
+            "name": "telefono",
+        },
     ),
     "GET /api/v1/auth/tokens": Case(SIGNED_IN_ONLY, "/api/v1/auth/tokens"),
     "DELETE /api/v1/auth/tokens/<int:token_id>": Case(
@@ -161,7 +177,8 @@ MATRIX: dict[str, Case] = {
         lambda w: f"/api/v1/users/{_target_user(w)}/roles/{w.extra['grant']}",
     ),
     "POST /api/v1/tenancy-verifications": Case(
-        expect(201, anonymous=401), "/api/v1/tenancy-verifications",
+        expect(201, anonymous=401),
+        "/api/v1/tenancy-verifications",
         lambda w: {"complex_id": w.complex_c, "tenancy_code": "MI-123456"},
     ),
     "GET /api/v1/tenancy-verifications": Case(SIGNED_IN_ONLY, "/api/v1/tenancy-verifications"),
@@ -171,7 +188,8 @@ MATRIX: dict[str, Case] = {
     ),
     "POST /api/v1/tenancy-verifications/<int:verification_id>/approve": Case(
         TENANCY_DECIDE,
-        lambda w: f"/api/v1/tenancy-verifications/{_pending_verification(w)}/approve", {},
+        lambda w: f"/api/v1/tenancy-verifications/{_pending_verification(w)}/approve",
+        {},
     ),
     "POST /api/v1/tenancy-verifications/<int:verification_id>/reject": Case(
         TENANCY_DECIDE,
@@ -181,10 +199,17 @@ MATRIX: dict[str, Case] = {
     # --- places -------------------------------------------------------------------
     "GET /api/v1/areas": Case(PUBLIC, "/api/v1/areas"),
     "POST /api/v1/areas": Case(
-        ADMIN_WRITE_201, "/api/v1/areas",
-        lambda w: {"code": f"area-{_n()}", "number": 50 + _n() % 40, "name_it": "Nuova area",
-                   "name_en": "New area", "model_it": "Modello", "model_en": "Model",
-                   "startup_funding_cents": 100},
+        ADMIN_WRITE_201,
+        "/api/v1/areas",
+        lambda w: {
+            "code": f"area-{_n()}",
+            "number": 50 + _n() % 40,
+            "name_it": "Nuova area",
+            "name_en": "New area",
+            "model_it": "Modello",
+            "model_en": "Model",
+            "startup_funding_cents": 100,
+        },
     ),
     "GET /api/v1/areas/<int:object_id>": Case(PUBLIC, "/api/v1/areas/1"),
     "PATCH /api/v1/areas/<int:object_id>": Case(
@@ -192,31 +217,42 @@ MATRIX: dict[str, Case] = {
     ),
     "GET /api/v1/complexes": Case(PUBLIC, "/api/v1/complexes"),
     "POST /api/v1/complexes": Case(
-        ADMIN_WRITE_201, "/api/v1/complexes",
+        ADMIN_WRITE_201,
+        "/api/v1/complexes",
         lambda w: {"code": f"complesso-{_n()}", "name": "Complesso", "address": "Via X, Milano"},
     ),
-    "GET /api/v1/complexes/<int:object_id>": Case(PUBLIC, lambda w: f"/api/v1/complexes/{w.complex_a}"),
+    "GET /api/v1/complexes/<int:object_id>": Case(
+        PUBLIC, lambda w: f"/api/v1/complexes/{w.complex_a}"
+    ),
     "PATCH /api/v1/complexes/<int:object_id>": Case(
         ADMIN_WRITE_200, lambda w: f"/api/v1/complexes/{w.complex_a}", {"district": "Municipio 8"}
     ),
     "GET /api/v1/organisations": Case(PUBLIC, "/api/v1/organisations"),
     "POST /api/v1/organisations": Case(
-        ADMIN_WRITE_201, "/api/v1/organisations",
+        ADMIN_WRITE_201,
+        "/api/v1/organisations",
         lambda w: {"slug": f"ente-nuovo-{_n()}", "name": "Cooperativa"},
     ),
     "GET /api/v1/organisations/<int:object_id>": Case(
         PUBLIC, lambda w: f"/api/v1/organisations/{w.organisation_a}"
     ),
     "PATCH /api/v1/organisations/<int:object_id>": Case(
-        ADMIN_WRITE_200, lambda w: f"/api/v1/organisations/{w.organisation_a}",
+        ADMIN_WRITE_200,
+        lambda w: f"/api/v1/organisations/{w.organisation_a}",
         {"name": "Cooperativa Boccioni", "is_placeholder": False},
     ),
     "GET /api/v1/spaces": Case(PUBLIC, "/api/v1/spaces"),
     "POST /api/v1/spaces": Case(
-        ADMIN_WRITE_201, "/api/v1/spaces",
-        lambda w: {"slug": f"spazio-{_n()}", "name": "Spazio", "area_id": 1,
-                   "complex_id": w.complex_a, "organisation_id": w.organisation_a,
-                   "address": "Via X, Milano"},
+        ADMIN_WRITE_201,
+        "/api/v1/spaces",
+        lambda w: {
+            "slug": f"spazio-{_n()}",
+            "name": "Spazio",
+            "area_id": 1,
+            "complex_id": w.complex_a,
+            "organisation_id": w.organisation_a,
+            "address": "Via X, Milano",
+        },
     ),
     "GET /api/v1/spaces/<string:space_ref>": Case(PUBLIC, "/api/v1/spaces/boccioni"),
     "PATCH /api/v1/spaces/<string:space_ref>": Case(

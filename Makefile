@@ -1,0 +1,66 @@
+# Quartieri Connessi — the two commands: `make run` and `make test`.
+# Everything else here is what those two need, in order.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app qc_platform
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+THREADS ?= 16
+
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
+
+.PHONY: run test setup db lint pytest pytest-postgres bench clean
+
+## make run: set everything up and serve on http://127.0.0.1:5000 (SQLite in instance/)
+run: setup db
+	$(BIN)/gunicorn -k gthread -w 1 --threads $(THREADS) -b $(HOST):$(PORT) \
+		--access-logfile - wsgi:app
+
+## make test: set up, lint, and run the whole suite (SQLite; PostgreSQL and the browser
+## tests too when QC_TEST_DATABASE_URL is set and Chromium is found)
+test: setup lint pytest pytest-postgres
+
+setup: $(VENV)/.installed frontend/dist/index.html
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[postgres,redis,test,e2e]'
+	touch $@
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json frontend/package.json $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+db: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) qc seed --demo
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check qc_platform tests bench
+	$(BIN)/ruff format --check qc_platform tests bench
+
+pytest: $(VENV)/.installed
+	$(BIN)/pytest
+
+# The same suite on PostgreSQL (the browser tests already ran above).
+pytest-postgres: $(VENV)/.installed
+	@if [ -n "$$QC_TEST_DATABASE_URL" ]; then \
+		$(BIN)/pytest -m "not e2e" -p no:cacheprovider; \
+	elif [ "$$QC_REQUIRE_POSTGRES" = "1" ]; then \
+		echo "QC_REQUIRE_POSTGRES=1 but QC_TEST_DATABASE_URL is not set" >&2; exit 1; \
+	else \
+		echo "PostgreSQL run skipped: set QC_TEST_DATABASE_URL to run the suite on PostgreSQL."; \
+	fi
+
+## make bench: the benchmarks of bench/ (see bench/README.md)
+bench: setup
+	$(BIN)/python bench/bench_spaces.py
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache .hypothesis
