@@ -7,7 +7,9 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app qc_platform
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-THREADS ?= 16
+THREADS ?= 8
+# The production server's flags; bench/ starts it with the same ones.
+GUNICORN_FLAGS := -k gthread -w 1 --threads $(THREADS) --no-control-socket
 
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
@@ -16,8 +18,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/nul
 
 ## make run: set everything up and serve on http://127.0.0.1:5000 (SQLite in instance/)
 run: setup db
-	$(BIN)/gunicorn -k gthread -w 1 --threads $(THREADS) -b $(HOST):$(PORT) \
-		--access-logfile - wsgi:app
+	$(BIN)/gunicorn $(GUNICORN_FLAGS) -b $(HOST):$(PORT) wsgi:app
 
 ## make test: set up, lint, and run the whole suite (SQLite; PostgreSQL and the browser
 ## tests too when QC_TEST_DATABASE_URL is set and Chromium is found)

@@ -199,9 +199,6 @@ def bench_env(tmp: Path) -> dict[str, str]:
         QC_SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(48)),
         PYTHONDONTWRITEBYTECODE="1",
     )
-    # gunicorn 27 opens a control socket at $XDG_RUNTIME_DIR/gunicorn.ctl, else at
-    # ~/.gunicorn/gunicorn.ctl, shared by every gunicorn of the user: keep ours in the temp dir.
-    env["XDG_RUNTIME_DIR"] = str(tmp)
     env.pop("QC_ENV", None)  # development (the default); the secret is set anyway
     env.pop("QC_REDIS_URL", None)  # one process: no message queue, memory rate-limit storage
     return env
@@ -224,21 +221,17 @@ def prepare_database(venv: Path, env: dict[str, str]) -> None:
 
 
 def start_server(
-    venv: Path, env: dict[str, str], port: int, log_path: Path
+    args: argparse.Namespace, env: dict[str, str], port: int, log_path: Path
 ) -> tuple[subprocess.Popen, list[str]]:
-    """gunicorn exactly as ``make run`` starts it, in its own session (we stop it ourselves)."""
-    command = [
-        str(venv / "bin" / "gunicorn"),
-        "-k",
-        "gthread",
-        "-w",
-        "1",
-        "--threads",
-        "8",
-        "-b",
-        f"{HOST}:{port}",
-        "wsgi:app",
-    ]
+    """The production server (gthread, one worker), in its own session: we stop it ourselves."""
+    # The flags of `make run` (GUNICORN_FLAGS in the Makefile); gunicorn 27's control
+    # socket is shared by every gunicorn of the user, so it is switched off there too.
+    command = [str(args.venv / "bin" / "gunicorn"), "-k", "gthread", "-w", "1"]
+    command += ["--threads", str(args.server_threads), "--no-control-socket"]
+    command += ["-b", f"{HOST}:{port}"]
+    if args.access_log:
+        command += ["--access-logfile", "-"]
+    command.append("wsgi:app")
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             command,
@@ -410,6 +403,8 @@ def print_table(summary: dict[str, dict], ratio: float, per_round: list[float], 
         )
     print(f"ratio spaces/healthz = {ratio:.2f}")
     print("  per round: " + " ".join(f"{r:.2f}" for r in per_round))
+    if min(per_round) > 0 and max(per_round) / min(per_round) > 1.2:
+        print("  note: the rounds differ by more than 20 %: the machine was busy")
     counts = ", ".join(
         f"{label}: {c['statements']} ({c['selects']} SELECT, {c['items']} items)"
         for label, c in sql.items()
@@ -425,6 +420,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections (16)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument(
+        "--server-threads", type=int, default=8, help="gunicorn gthread threads (8)"
+    )
+    parser.add_argument(
+        "--access-log", action="store_true", help="gunicorn --access-logfile - (as make run)"
+    )
+    parser.add_argument(
         "--tool",
         choices=("auto", "wrk", "python"),
         default="auto",
@@ -437,8 +438,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--count-queries", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.duration <= 0 or args.rounds < 1 or args.warmup < 0 or args.connections < 1:
-        parser.error("--duration and --connections must be positive, --rounds at least 1")
+    if min(args.duration, args.connections, args.server_threads, args.threads) <= 0:
+        parser.error("--duration, --connections and the thread counts must be positive")
+    if args.rounds < 1 or args.warmup < 0:
+        parser.error("--rounds must be at least 1, --warmup not negative")
     return args
 
 
@@ -449,6 +452,13 @@ def pick_tool(requested: str) -> str:
     if requested == "python" or not wrk:
         return "python-threads"
     return "wrk"
+
+
+def tool_version(tool: str) -> str:
+    if tool != "wrk":
+        return f"Python {platform.python_version()} http.client"
+    done = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
+    return (done.stdout or done.stderr).split(" Copyright")[0].strip()
 
 
 def find_failures(rounds: list[Measurement], sql: dict, server_alive: bool) -> list[str]:
@@ -487,7 +497,7 @@ def run(args: argparse.Namespace) -> int:
         sql = count_statements(args.venv, env)
 
         port = free_port()
-        proc, command = start_server(args.venv, env, port, log_path)
+        proc, command = start_server(args, env, port, log_path)
         wait_until_healthy(proc, port, log_path)
         body_bytes = check_spaces_response(port)
         print(f"server: {' '.join(command[1:])} (pid {proc.pid})")
@@ -520,6 +530,7 @@ def run(args: argparse.Namespace) -> int:
             "server": " ".join(command[1:]),
             "database": "SQLite, fresh temp file, reference data seeded (9 spaces)",
             "tool": tool,
+            "tool_version": tool_version(tool),
             "settings": {
                 "duration_s": args.duration,
                 "rounds": args.rounds,

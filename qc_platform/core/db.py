@@ -37,6 +37,11 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    @property
+    def python_type(self) -> type:
+        # TypeDecorator does not pass this on from ``impl``; pagination relies on it.
+        return datetime
+
     def process_bind_param(self, value: datetime | None, dialect):
         if value is None:
             return None

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Select, literal, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from qc_platform.core.errors import InvalidInput
@@ -83,6 +83,8 @@ def _decode(cursor: str, keys: list[InstrumentedAttribute]) -> list[Any]:
         try:
             if python_type is datetime:
                 value = datetime.fromisoformat(value)
+                if value.tzinfo is None:
+                    raise ValueError
             elif not isinstance(value, python_type) or isinstance(value, bool):
                 raise TypeError
         except (TypeError, ValueError):
@@ -103,9 +105,13 @@ def paginate(
     if cursor:
         values = _decode(cursor, keys)
         row_key = tuple_(*keys)
-        statement = statement.where(
-            row_key < tuple_(*values) if descending else row_key > tuple_(*values)
+        # Bound with each column's own type: a bare datetime would reach SQLite through
+        # the driver's default adapter ("…+00:00"), which never compares equal to a
+        # stored UTCDateTime, so pages would repeat or stop.
+        cursor_key = tuple_(
+            *(literal(value, key.type) for key, value in zip(keys, values, strict=True))
         )
+        statement = statement.where(row_key < cursor_key if descending else row_key > cursor_key)
     order = [key.desc() if descending else key.asc() for key in keys]
     rows = list(db.session.scalars(statement.order_by(*order).limit(limit + 1)).unique())
     has_more = len(rows) > limit

@@ -36,7 +36,7 @@ class AreaCreateSchema(Schema):
     description_it = fields.String(load_default="", validate=validate.Length(max=5000))
     description_en = fields.String(load_default="", validate=validate.Length(max=5000))
     startup_funding_cents = fields.Integer(
-        required=True, validate=validate.Range(min=0, max=10**12)
+        required=True, validate=validate.Range(min=0, max=MAX_INT)
     )
 
 
