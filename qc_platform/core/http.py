@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, current_app, g, request
 from flask_login import current_user
+from flask_smorest import abort
 
 from qc_platform.core import audit
 from qc_platform.extensions import db
@@ -73,6 +74,31 @@ def guard_request_body():
         raise error
 
 
+def _contains_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(v) for v in value)
+    return False
+
+
+def reject_nul_characters():
+    """422 for text with NUL characters: no user types them, and PostgreSQL refuses them."""
+    if not request.path.startswith("/api/") or request.routing_exception is not None:
+        return
+    location = None
+    if _contains_nul(request.view_args or {}) or "\x00" in request.path:
+        location = "path"
+    elif any(_contains_nul(v) for v in request.args.listvalues()):
+        location = "query"
+    elif request.is_json and _contains_nul(request.get_json(silent=True)):
+        location = "json"
+    if location:
+        abort(422, messages={location: {"_schema": ["error.nul_character"]}})
+
+
 def commit_or_rollback(response):
     """One commit per request, here at the boundary; services only add and flush."""
     if response.status_code < 400:
@@ -115,6 +141,7 @@ def security_headers(response):
 
 def init_app(app: Flask) -> None:
     app.before_request(guard_request_body)
+    app.before_request(reject_nul_characters)
     # after_request hooks run in reverse order of registration: commit first.
     app.after_request(security_headers)
     app.after_request(commit_or_rollback)

@@ -53,6 +53,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "Missing or invalid CSRF token: reload the page and try again.",
     },
     "error.invalid_cursor": {"it": "Cursore non valido.", "en": "Invalid cursor."},
+    "error.nul_character": {
+        "it": "Il testo contiene caratteri non ammessi (NUL).",
+        "en": "The text contains characters that are not allowed (NUL).",
+    },
 }
 
 # marshmallow/webargs messages, translated for field errors.
@@ -120,8 +124,6 @@ def translate(key: str, locale: str | None = None, **params) -> str:
 def translate_field_errors(errors, locale: str | None = None):
     """Translate marshmallow's English messages, recursively, keeping the structure."""
     locale = locale or current_locale()
-    if locale == "en":
-        return errors
     if isinstance(errors, dict):
         return {key: translate_field_errors(value, locale) for key, value in errors.items()}
     if isinstance(errors, list):
@@ -129,6 +131,8 @@ def translate_field_errors(errors, locale: str | None = None):
     if isinstance(errors, str):
         if has_message(errors):
             return translate(errors, locale)
+        if locale == "en":
+            return errors  # marshmallow's own messages are English already
         for pattern, replacement in _FIELD_MESSAGES_IT:
             if pattern.match(errors):
                 return pattern.sub(replacement, errors)
