@@ -110,6 +110,8 @@ export default defineConfig({
     // fonts and icons stay separate files: the CSP has no data: for fonts
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    // Dart Sass (pure JS) takes most of the build; no need to say so on every build
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
   css: {
     preprocessorOptions: {

@@ -135,6 +135,17 @@ export function renderSkipLinks(): void {
 }
 
 export function installHeaderHandlers(): void {
+  // skip links: move keyboard focus (not only the scroll position) to the target
+  document.getElementById('skiplinks')?.addEventListener('click', (event) => {
+    const link = (event.target as Element | null)?.closest<HTMLAnchorElement>('a[href^="#"]')
+    const target = link ? document.getElementById(link.hash.slice(1)) : null
+    if (!target) return
+    event.preventDefault()
+    if (!target.hasAttribute('tabindex')) target.tabIndex = -1
+    target.focus()
+    target.scrollIntoView()
+  })
+
   document.getElementById('header')?.addEventListener('click', (event) => {
     const btn = (event.target as Element | null)?.closest<HTMLButtonElement>('button[data-lang]')
     if (!btn) return

@@ -168,7 +168,9 @@ def test_space_page_in_italian_then_english(page: Page) -> None:
     expect(page.get_by_role("heading", name="Orari di apertura")).to_be_visible()
     hours = page.locator("table.qc-hours")
     expect(hours.locator("tbody th[scope='row']")).to_have_text(WEEKDAYS_IT)
-    expect(hours.locator("tbody tr[data-day='mon'] td")).to_contain_text(re.compile(r"\d\d:\d\d–\d\d:\d\d"))
+    expect(hours.locator("tbody tr[data-day='mon'] td")).to_contain_text(
+        re.compile(r"\d\d:\d\d–\d\d:\d\d")
+    )
     expect(page.locator(".qc-space-description")).not_to_have_text("")
 
     page.get_by_role("button", name="English").click()
@@ -271,10 +273,18 @@ def test_home_first_load_is_small_and_local(new_context) -> None:
         if response is None or response.from_service_worker:
             continue  # failed, or answered from the worker's cache: nothing over the wire
         size = request.sizes()["responseBodySize"]
+        if size < 0:
+            size = 0  # Chromium reports a negative size for an answer from the HTTP cache
+        elif size == 0 and response.status == 200:
+            # the worker script's body size is not reported: count it, uncompressed
+            size = len(response.body())
         rows.append((size, response.headers.get("content-encoding", ""), request.url))
         total += size
     report = "\n".join(f"{s:>8} {enc:<5} {url}" for s, enc, url in sorted(rows, reverse=True))
-    assert total <= HOME_BUDGET_BYTES, f"home first load {total} B > {HOME_BUDGET_BYTES} B:\n{report}"
+    print(f"home first load: {total} B over the wire\n{report}")  # shown with pytest -s
+    assert total <= HOME_BUDGET_BYTES, (
+        f"home first load {total} B > {HOME_BUDGET_BYTES} B:\n{report}"
+    )
 
     # text was sent compressed
     for _size, encoding, url in rows:
@@ -314,3 +324,43 @@ def test_home_has_no_console_errors_or_csp_violations(new_context) -> None:
 
     assert page.evaluate("() => window.__cspViolations") == []
     assert errors == []
+
+
+# PWA ---------------------------------------------------------------------------------------
+
+
+def test_service_worker_serves_the_shell_offline_and_never_caches_the_api(new_context) -> None:
+    context = new_context()
+    page = context.new_page()
+    page.goto("/")
+    ready(page)
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => undefined)")
+    page.reload()  # now controlled by the worker
+    ready(page)
+    assert page.evaluate("() => navigator.serviceWorker.controller !== null")
+
+    cached = page.evaluate(
+        """async () => {
+            const urls = [];
+            for (const name of await caches.keys()) {
+                const cache = await caches.open(name);
+                for (const request of await cache.keys()) urls.push(new URL(request.url).pathname);
+            }
+            return urls;
+        }"""
+    )
+    assert "/" in cached
+    assert any(u.startswith("/assets/") and u.endswith(".js") for u in cached)
+    assert not [u for u in cached if u.startswith("/api/")]
+
+    manifest = context.request.get("/manifest.webmanifest")
+    assert manifest.ok
+    assert manifest.json()["name"] == "Quartieri Connessi"
+
+    context.set_offline(True)
+    page.goto("/spazi/boccioni")
+    ready(page)
+    expect(page.locator("header")).to_contain_text("Quartieri Connessi")
+    # the API is never answered from a cache: offline, the page says so
+    expect(page.locator("main .alert-danger")).to_contain_text("Connessione non riuscita")
+    context.set_offline(False)
