@@ -45,8 +45,12 @@ def roles_in_me(client, headers) -> list[dict]:
 
 
 def register_body(**overrides) -> dict:
-    return {"email": "nuova@example.org", "password": NEW_PASSWORD,
-            "display_name": "Giulia Bianchi", **overrides}
+    return {
+        "email": "nuova@example.org",
+        "password": NEW_PASSWORD,
+        "display_name": "Giulia Bianchi",
+        **overrides,
+    }
 
 
 # --- registration ---------------------------------------------------------------------
@@ -78,8 +82,9 @@ def test_register_defaults_to_italian(client):
     assert response.get_json()["locale"] == "it"
 
 
-@pytest.mark.parametrize("email", ["Persona@Example.org", "persona@example.org",
-                                   "PERSONA@EXAMPLE.ORG"])
+@pytest.mark.parametrize(
+    "email", ["Persona@Example.org", "persona@example.org", "PERSONA@EXAMPLE.ORG"]
+)
 def test_duplicate_email_in_any_case_is_409_and_writes_nothing(client, email):
     existing_id = UserFactory(email="persona@example.org", display_name="Prima Persona").id
     before = count(User)
@@ -164,8 +169,9 @@ def test_me_is_401_when_anonymous(client):
 
 def test_me_lists_the_roles_with_their_scopes(client):
     omero, faenza = complex_id("omero"), complex_id("faenza")
-    user = user_with_roles(("custodian", "complex", omero), ("tenant", "complex", faenza),
-                           ("staff", None, None))
+    user = user_with_roles(
+        ("custodian", "complex", omero), ("tenant", "complex", faenza), ("staff", None, None)
+    )
     body = client.get(f"{API}/auth/me", headers=bearer(user)).get_json()
     assert body["id"] == user.id
     assert body["email"] == user.email
@@ -279,7 +285,7 @@ def test_a_wrong_password_issues_no_token(client):
 def test_the_database_stores_only_a_hash_of_the_token(client):
     user = UserFactory()
     clear = _issue(client, user)["token"]
-    secret_part = clear[len(accounts.TOKEN_PREFIX):]
+    secret_part = clear[len(accounts.TOKEN_PREFIX) :]
     rows = db.session.execute(text("SELECT * FROM api_tokens")).all()
     assert len(rows) == 1
     for value in rows[0]:
@@ -319,16 +325,23 @@ def test_last_used_at_is_set_when_a_token_is_used(client):
     used, unused = _issue(client, user, "usato"), _issue(client, user, "nuovo")
     assert used["last_used_at"] is None
     used_headers = {"Authorization": f"Bearer {used['token']}"}
-    items = {i["id"]: i for i in client.get(f"{API}/auth/tokens", headers=used_headers)
-             .get_json()["items"]}
+    items = {
+        i["id"]: i
+        for i in client.get(f"{API}/auth/tokens", headers=used_headers).get_json()["items"]
+    }
     assert items[used["id"]]["last_used_at"] is not None
     assert items[unused["id"]]["last_used_at"] is None
 
-    assert client.get(
-        f"{API}/auth/me", headers={"Authorization": f"Bearer {unused['token']}"}
-    ).status_code == 200
-    items = {i["id"]: i for i in client.get(f"{API}/auth/tokens", headers=used_headers)
-             .get_json()["items"]}
+    assert (
+        client.get(
+            f"{API}/auth/me", headers={"Authorization": f"Bearer {unused['token']}"}
+        ).status_code
+        == 200
+    )
+    items = {
+        i["id"]: i
+        for i in client.get(f"{API}/auth/tokens", headers=used_headers).get_json()["items"]
+    }
     assert items[unused["id"]]["last_used_at"] is not None
 
 
@@ -356,7 +369,10 @@ def test_admin_grants_staff(client):
     assert response.status_code == 201
     body = response.get_json()
     assert (body["user_id"], body["role"], body["scope_type"], body["scope_id"]) == (
-        target.id, "staff", None, None
+        target.id,
+        "staff",
+        None,
+        None,
     )
     assert {"role": "staff", "scope_type": None, "scope_id": None} in roles_in_me(
         client, bearer(target)
@@ -392,7 +408,9 @@ def test_staff_cannot_grant_staff_or_admin(client, role):
     assert count(RoleGrant) == 1  # the staff member's own grant only
 
 
-@pytest.mark.parametrize("grants", [(), (("custodian", "complex", 1),), (("tenant", "complex", 1),)])
+@pytest.mark.parametrize(
+    "grants", [(), (("custodian", "complex", 1),), (("tenant", "complex", 1),)]
+)
 def test_residents_custodians_and_tenants_cannot_grant(client, grants):
     actor = user_with_roles(*grants)
     target = UserFactory()
@@ -410,8 +428,12 @@ def test_granting_to_an_unknown_user_is_404_for_staff(client):
 
 @pytest.mark.parametrize(
     ("scope_type", "scope_id", "field"),
-    [("organisation", 1, "scope_type"), ("complex", None, "scope_type"),
-     (None, None, "scope_type"), ("complex", 424242, "scope_id")],
+    [
+        ("organisation", 1, "scope_type"),
+        ("complex", None, "scope_type"),
+        (None, None, "scope_type"),
+        ("complex", 424242, "scope_id"),
+    ],
 )
 def test_a_grant_with_the_wrong_scope_is_422(client, scope_type, scope_id, field):
     admin = user_with_roles(("admin", None, None))
@@ -459,7 +481,8 @@ def test_revoking_a_grant_removes_the_role_and_both_are_audited(client):
     assert again.status_code == 404
 
     rows = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action.in_(["role.grant", "role.revoke"]))
+        select(AuditEntry)
+        .where(AuditEntry.action.in_(["role.grant", "role.revoke"]))
         .order_by(AuditEntry.id)
     ).all()
     assert [(r.action, r.actor_id, r.object_type, r.object_id) for r in rows] == [
@@ -563,9 +586,10 @@ def test_a_custodian_of_another_complex_gets_404(client):
     elsewhere = user_with_roles(("custodian", "complex", complex_id("faenza")))
     headers = bearer(elsewhere)
     assert _decide(client, headers, verification_id).status_code == 404
-    assert client.get(
-        f"{API}/tenancy-verifications/{verification_id}", headers=headers
-    ).status_code == 404
+    assert (
+        client.get(f"{API}/tenancy-verifications/{verification_id}", headers=headers).status_code
+        == 404
+    )
     assert db.session.get(TenancyVerification, verification_id).status == "pending"
 
 
@@ -573,9 +597,7 @@ def test_nobody_approves_their_own_request(client):
     # Even when they are the custodian of that very complex.
     custodian = user_with_roles(("custodian", "complex", complex_id("omero")))
     custodian_id = custodian.id
-    verification_id = TenancyVerificationFactory(
-        user=custodian, complex_id=complex_id("omero")
-    ).id
+    verification_id = TenancyVerificationFactory(user=custodian, complex_id=complex_id("omero")).id
     response = _decide(client, bearer(custodian), verification_id)
     assert response.status_code == 403
     assert db.session.get(TenancyVerification, verification_id).status == "pending"
@@ -592,8 +614,7 @@ def test_a_decided_request_cannot_be_decided_again(client):
     assert _decide(client, headers, verification_id).status_code == 409
     assert _decide(client, headers, verification_id, "reject").status_code == 409
     tenant_grants = db.session.scalar(
-        select(func.count()).where(RoleGrant.user_id == requester_id,
-                                   RoleGrant.role == "tenant")
+        select(func.count()).where(RoleGrant.user_id == requester_id, RoleGrant.role == "tenant")
     )
     assert tenant_grants == 1
 
@@ -603,8 +624,13 @@ def test_a_rejection_carries_its_note_and_grants_nothing(client):
     resident_headers = bearer(resident)
     verification_id = _request(client, resident_headers).get_json()["id"]
     custodian = user_with_roles(("custodian", "complex", complex_id("omero")))
-    response = _decide(client, bearer(custodian), verification_id, "reject",
-                       note="Codice non trovato nel contratto")
+    response = _decide(
+        client,
+        bearer(custodian),
+        verification_id,
+        "reject",
+        note="Codice non trovato nel contratto",
+    )
     assert response.status_code == 200
     assert response.get_json()["status"] == "rejected"
     seen = client.get(f"{API}/tenancy-verifications/{verification_id}", headers=resident_headers)
