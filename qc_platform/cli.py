@@ -100,5 +100,56 @@ def create_admin(email: str, password: str) -> None:
     click.echo(f"Admin ready: {user.email} (id {user.id}).")
 
 
+@qc.command("notify")
+@click.option("--email", "emails", multiple=True, help="Recipient's e-mail (repeatable).")
+@click.option("--role", "roles", multiple=True, help="Every holder of a global role: staff, admin.")
+@click.option("--title", required=True, help="Title (at most 200 characters).")
+@click.option("--body", default="", help="Text of the announcement.")
+@click.option("--link", default=None, help="A path of the web app, e.g. /spazi/boccioni.")
+@transactional
+def notify_command(emails, roles, title, body, link) -> None:
+    """Send a platform announcement: stored, live on Socket.IO, and by e-mail to who opted in."""
+    from qc_platform.accounts import service as accounts
+    from qc_platform.core.permissions import Role
+    from qc_platform.notifications.service import notify
+
+    recipients = []
+    for email in emails:
+        user = accounts.find_user_by_email(email)
+        if user is None:
+            raise click.BadParameter(f"no user with e-mail {email}", param_hint="--email")
+        recipients.append(user)
+    for role in roles:
+        if role not in {Role.STAFF, Role.ADMIN}:
+            raise click.BadParameter("only staff or admin", param_hint="--role")
+        recipients += accounts.users_with_role(Role(role))
+    if not recipients:
+        raise click.UsageError("Give at least one --email or --role.")
+    if len(title) > 200 or not title.strip():
+        raise click.BadParameter("1 to 200 characters", param_hint="--title")
+    created = notify(
+        recipients,
+        "system.announcement",
+        title_key="notifications.announcement.title",
+        body_key="notifications.announcement.body",
+        link=link,
+        params={"title": title.strip(), "body": body.strip()},
+    )
+    click.echo(f"Notified {len(created)} people.")
+
+
+@qc.command("send-mail")
+def send_mail_command() -> None:
+    """Send the e-mails that are due now (for cron; servers also send in the background)."""
+    from flask import current_app
+
+    from qc_platform.notifications import mailer
+
+    if not current_app.config.get("QC_SMTP_URL"):
+        raise click.ClickException("QC_SMTP_URL is not set: no e-mail is sent.")
+    counts = mailer.send_due(current_app._get_current_object())
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(qc)

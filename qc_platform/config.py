@@ -73,6 +73,9 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "QC_REDIS_URL": redis_url,
         "QC_SMTP_URL": env.get("QC_SMTP_URL") or None,
+        "QC_MAIL_FROM": env.get("QC_MAIL_FROM", "Quartieri Connessi <noreply@localhost>"),
+        # The address people use to reach the web app, for links in e-mails.
+        "QC_PUBLIC_URL": env.get("QC_PUBLIC_URL", "http://127.0.0.1:5000"),
         # Socket.IO and CORS: same origin always; extra origins only when listed.
         "QC_ALLOWED_ORIGINS": allowed_origins,
         "QC_FRONTEND_DIST": env.get("QC_FRONTEND_DIST") or str(PROJECT_ROOT / "frontend" / "dist"),

@@ -11,7 +11,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from qc_platform.accounts import passwords
+from qc_platform.accounts import passwords, signals
 from qc_platform.accounts.models import (
     ApiToken,
     RoleGrant,
@@ -127,6 +127,18 @@ def user_for_token(clear: str) -> User | None:
     return user
 
 
+def users_with_role(role: Role, scope_id: int | None = None) -> list[User]:
+    """Active holders of ``role`` (for a scoped role, of that scope)."""
+    query = (
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == role.value, User.is_active.is_(True))
+    )
+    if scope_id is not None:
+        query = query.where(RoleGrant.scope_id == scope_id)
+    return list(db.session.scalars(query.distinct()))
+
+
 def tokens_of(user: User):
     return select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
 
@@ -186,6 +198,7 @@ def grant_role(
         object_id=user.id,
         details={"role": role.value, "scope_type": grant.scope_type, "scope_id": scope_id},
     )
+    signals.role_granted.send(grant)
     return grant
 
 
@@ -247,6 +260,7 @@ def request_tenancy(*, user: User, complex_id: int, tenancy_code: str) -> Tenanc
     )
     db.session.add(verification)
     db.session.flush()
+    signals.tenancy_requested.send(verification)
     return verification
 
 
@@ -281,4 +295,5 @@ def decide_tenancy(
         object_id=verification.id,
         details={"complex_id": verification.complex_id},
     )
+    signals.tenancy_decided.send(verification)
     return verification

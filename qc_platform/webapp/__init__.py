@@ -19,7 +19,15 @@ from werkzeug.security import safe_join
 bp = Blueprint("webapp", __name__)
 
 # Paths the web app routes on the client; the server answers them with index.html.
-CLIENT_ROUTES = ("/", "/accedi", "/registrati", "/profilo", "/spazi/<slug>")
+CLIENT_ROUTES = (
+    "/",
+    "/accedi",
+    "/registrati",
+    "/profilo",
+    "/spazi/<slug>",
+    "/notifiche",
+    "/notifiche/preferenze",
+)
 _COMPRESSIBLE = {".html", ".js", ".css", ".svg", ".json", ".webmanifest", ".txt", ".map", ".ttf"}
 _IMMUTABLE_DIR = "assets"
 

@@ -122,6 +122,17 @@ def _resident_token(w: World) -> int:
     return token.id
 
 
+def _resident_notification(w: World) -> int:
+    from qc_platform.notifications.models import Notification
+
+    notification = Notification(
+        user_id=w.users["resident"].id, kind="system.announcement", title="Avviso", body=""
+    )
+    db.session.add(notification)
+    persist()
+    return notification.id
+
+
 MATRIX: dict[str, Case] = {
     # --- web app, docs, health --------------------------------------------------
     "GET /": Case(PUBLIC, "/"),
@@ -129,6 +140,8 @@ MATRIX: dict[str, Case] = {
     "GET /registrati": Case(PUBLIC, "/registrati"),
     "GET /profilo": Case(PUBLIC, "/profilo"),
     "GET /spazi/<slug>": Case(PUBLIC, "/spazi/boccioni"),
+    "GET /notifiche": Case(PUBLIC, "/notifiche"),
+    "GET /notifiche/preferenze": Case(PUBLIC, "/notifiche/preferenze"),
     "GET /<any('assets', 'swagger-ui', 'icons', 'fonts', 'images'):directory>/<path:filename>": Case(
         PUBLIC, "/assets/app.js"
     ),
@@ -195,6 +208,21 @@ MATRIX: dict[str, Case] = {
         TENANCY_DECIDE,
         lambda w: f"/api/v1/tenancy-verifications/{_pending_verification(w)}/reject",
         {"note": "Codice non trovato"},
+    ),
+    # --- notifications --------------------------------------------------------------
+    "GET /api/v1/notifications": Case(SIGNED_IN_ONLY, "/api/v1/notifications?unread=true"),
+    "POST /api/v1/notifications/<int:notification_id>/read": Case(
+        expect(404, anonymous=401, resident=200),
+        lambda w: f"/api/v1/notifications/{_resident_notification(w)}/read",
+    ),
+    "POST /api/v1/notifications/read-all": Case(SIGNED_IN_ONLY, "/api/v1/notifications/read-all"),
+    "GET /api/v1/notifications/preferences": Case(
+        SIGNED_IN_ONLY, "/api/v1/notifications/preferences"
+    ),
+    "PUT /api/v1/notifications/preferences": Case(
+        SIGNED_IN_ONLY,
+        "/api/v1/notifications/preferences",
+        {"preferences": [{"kind": "tenancy.decided", "email": False}]},
     ),
     # --- places -------------------------------------------------------------------
     "GET /api/v1/areas": Case(PUBLIC, "/api/v1/areas"),

@@ -1,0 +1,79 @@
+"""The Socket.IO channel: rooms, authentication on connect, and the emits.
+
+Every signed-in client joins ``user:<id>`` and one room per grant: ``staff``, ``admin``,
+``tenant:complex:<id>``, ``custodian:complex:<id>``, ``operator:organisation:<id>``,
+``committee_member:committee:<id>``. With ``QC_REDIS_URL`` set, emits travel through
+Redis, so an event raised in any process (another server, a CLI command) reaches a
+client connected to any server.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import request
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, join_room
+
+from qc_platform.accounts import service as accounts
+from qc_platform.extensions import socketio
+
+log = logging.getLogger(__name__)
+
+EVENT_NOTIFICATION = "notification"
+
+
+def user_room(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def grant_rooms(user) -> list[str]:
+    rooms = []
+    for grant in user.grants:
+        if grant.scope_type is None:
+            rooms.append(grant.role)
+        else:
+            rooms.append(f"{grant.role}:{grant.scope_type}:{grant.scope_id}")
+    return rooms
+
+
+def payload(notification, unread_count: int) -> dict:
+    return {
+        "id": notification.id,
+        "kind": notification.kind,
+        "title": notification.title,
+        "body": notification.body,
+        "link": notification.link,
+        "created_at": notification.created_at.isoformat(),
+        "unread_count": unread_count,
+    }
+
+
+def emit_notifications(payloads: list[tuple[int, dict]]) -> None:
+    for user_id, data in payloads:
+        socketio.emit(EVENT_NOTIFICATION, data, to=user_room(user_id))
+
+
+def _authenticate(auth):
+    """The session cookie's user, or the owner of the bearer token in ``auth``."""
+    if current_user.is_authenticated:
+        return current_user._get_current_object()
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if isinstance(token, str):
+        return accounts.user_for_token(token)
+    return None
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    user = _authenticate(auth)
+    if user is None:
+        raise ConnectionRefusedError("unauthorized")
+    for room in [user_room(user.id), *grant_rooms(user)]:
+        join_room(room, sid=request.sid)
+    # The token's last-use time may have changed: this handler is its own boundary.
+    from qc_platform.extensions import db
+
+    db.session.commit()
+    db.session.remove()
+    return True

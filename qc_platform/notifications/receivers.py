@@ -1,0 +1,61 @@
+"""Turn other modules' signals into notifications (modules never import this one)."""
+
+from __future__ import annotations
+
+from qc_platform.accounts import service as accounts
+from qc_platform.accounts import signals
+from qc_platform.core.i18n import translate
+from qc_platform.core.permissions import Role
+from qc_platform.notifications.service import notify
+from qc_platform.places import service as places
+from qc_platform.places.models import Complex
+
+
+def _complex_name(complex_id: int) -> str:
+    return places.get(Complex, complex_id).name
+
+
+@signals.tenancy_requested.connect
+def tenancy_requested(verification, **extra):
+    """The custodians of the complex hear of it; with no custodian, the staff do."""
+    reviewers = accounts.users_with_role(Role.CUSTODIAN, verification.complex_id) or (
+        accounts.users_with_role(Role.STAFF)
+    )
+    requester = accounts.get_user(verification.user_id)
+    notify(
+        [r for r in reviewers if r.id != requester.id],
+        "tenancy.requested",
+        title_key="notifications.tenancy_requested.title",
+        body_key="notifications.tenancy_requested.body",
+        params={"name": requester.display_name, "complex": _complex_name(verification.complex_id)},
+    )
+
+
+@signals.tenancy_decided.connect
+def tenancy_decided(verification, **extra):
+    approved = verification.status == "approved"
+    outcome = "approved" if approved else "rejected"
+    notify(
+        [accounts.get_user(verification.user_id)],
+        "tenancy.decided",
+        title_key=f"notifications.tenancy_{outcome}.title",
+        body_key=f"notifications.tenancy_{outcome}.body",
+        link="/profilo",
+        params={
+            "complex": _complex_name(verification.complex_id),
+            "note": verification.decision_note or "",
+        },
+    )
+
+
+@signals.role_granted.connect
+def role_granted(grant, **extra):
+    user = accounts.get_user(grant.user_id)
+    notify(
+        [user],
+        "account.role_granted",
+        title_key="notifications.role_granted.title",
+        body_key="notifications.role_granted.body",
+        link="/profilo",
+        params={"role": translate(f"role.{grant.role}", user.locale)},
+    )
