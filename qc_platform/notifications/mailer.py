@@ -9,6 +9,7 @@ run ``flask --app qc_platform qc send-mail`` to flush the outbox.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import ssl
@@ -119,10 +120,8 @@ def send_due(app: Flask) -> dict[str, int]:
                 _record(email, error, counts)
                 db.session.commit()
             if client is not None:
-                try:
-                    client.quit()
-                except (OSError, smtplib.SMTPException):
-                    pass
+                with contextlib.suppress(OSError, smtplib.SMTPException):
+                    client.quit()  # the mail is sent; a rude goodbye changes nothing
         finally:
             db.session.remove()
     return counts

@@ -8,8 +8,10 @@ from flask_smorest import Blueprint
 
 from qc_platform.core.pagination import paginate
 from qc_platform.core.permissions import login_required, require_login
-from qc_platform.notifications import messages  # noqa: F401 - registers the texts
-from qc_platform.notifications import service
+from qc_platform.notifications import (
+    messages,  # noqa: F401 - registers the texts
+    service,
+)
 from qc_platform.notifications.models import Notification
 from qc_platform.notifications.schemas import (
     NotificationPageSchema,
