@@ -28,7 +28,7 @@ from qc_platform.accounts.schemas import (
     TokenSchema,
     UserSchema,
 )
-from qc_platform.core.csrf import csrf_token, reset_csrf_token
+from qc_platform.core.csrf import csrf_exempt, csrf_token, reset_csrf_token
 from qc_platform.core.errors import Forbidden, NotFound
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
 from qc_platform.core.permissions import Role, login_required, require_login
@@ -57,6 +57,7 @@ def _me(user):
 
 @blp.route("/auth/register")
 class Register(MethodView):
+    @csrf_exempt
     @limiter.limit(_register_limit)
     @blp.arguments(RegisterSchema)
     @blp.response(201, UserSchema)
@@ -68,6 +69,7 @@ class Register(MethodView):
 
 @blp.route("/auth/login")
 class Login(MethodView):
+    @csrf_exempt
     @limiter.limit(_login_limit)
     @blp.arguments(LoginSchema)
     @blp.response(200, MeSchema)

@@ -14,7 +14,7 @@ from flask import g, request, session
 from flask_login import current_user
 from flask_smorest import abort
 
-from qc_platform.core.http import UNSAFE_METHODS
+from qc_platform.core.http import UNSAFE_METHODS, view_handler
 
 SESSION_KEY = "qc_csrf"
 HEADER = "X-CSRF-Token"
@@ -33,11 +33,20 @@ def reset_csrf_token() -> str:
     return csrf_token()
 
 
+def csrf_exempt(view):
+    """For views that act on no existing session (sign-in, registration): a stale cookie
+    in the browser must not block signing in again, and there is nothing to forge."""
+    view.qc_csrf_exempt = True
+    return view
+
+
 def check_csrf():
     if request.method not in UNSAFE_METHODS or not request.path.startswith("/api/"):
         return
     if request.routing_exception is not None:
         return  # let the 404/405 answer first
+    if getattr(view_handler(), "qc_csrf_exempt", False):
+        return
     if not current_user.is_authenticated or g.get("qc_auth_method") == "bearer":
         return
     expected = session.get(SESSION_KEY)

@@ -35,6 +35,13 @@ def accepts_multipart(view):
     return view
 
 
+def view_handler():
+    """The function that will answer this request (a MethodView's method, or the view)."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    view_class = getattr(view, "view_class", None)
+    return getattr(view_class, request.method.lower(), None) if view_class else view
+
+
 def _has_body() -> bool:
     return (
         bool(request.content_length)
@@ -50,9 +57,7 @@ def guard_request_body():
         return  # let the 404/405 answer first
     if not _has_body():
         return
-    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    view_class = getattr(view, "view_class", None)
-    handler = getattr(view_class, request.method.lower(), None) if view_class else view
+    handler = view_handler()
     if (
         getattr(handler, "qc_accepts_multipart", False)
         and request.mimetype == "multipart/form-data"

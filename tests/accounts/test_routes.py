@@ -244,6 +244,17 @@ def test_logout_needs_the_csrf_token(client):
     assert client.get(f"{API}/auth/me").status_code == 200
 
 
+def test_signing_in_again_over_a_live_session_needs_no_csrf_token(client):
+    """A stale session cookie in the browser must never block signing in as someone."""
+    first, second = UserFactory(), UserFactory()
+    login(client, first)
+    response = client.post(
+        f"{API}/auth/login", json={"email": second.email, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 200
+    assert client.get(f"{API}/auth/me").get_json()["id"] == second.id
+
+
 # --- personal tokens ------------------------------------------------------------------
 
 
