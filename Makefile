@@ -7,14 +7,16 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app qc_platform
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-THREADS ?= 8
+# Each open live (Socket.IO websocket) connection holds one gthread thread for as long as
+# it is open, so a process serves at most THREADS - a few connected browsers at once.
+THREADS ?= 100
 # The production server's flags; bench/ starts it with the same ones.
 GUNICORN_FLAGS := -k gthread -w 1 --threads $(THREADS) --no-control-socket
 
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
 
-.PHONY: run test setup db lint pytest pytest-postgres bench clean
+.PHONY: run test setup db lint pytest pytest-postgres bench bench-live clean
 
 ## make run: set everything up and serve on http://127.0.0.1:5000 (SQLite in instance/)
 run: setup db
@@ -47,7 +49,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check qc_platform tests bench
 
 pytest: $(VENV)/.installed
-	$(BIN)/pytest
+	env -u QC_TEST_DATABASE_URL $(BIN)/pytest
 
 # The same suite on PostgreSQL (the browser tests already ran above).
 pytest-postgres: $(VENV)/.installed
@@ -59,9 +61,19 @@ pytest-postgres: $(VENV)/.installed
 		echo "PostgreSQL run skipped: set QC_TEST_DATABASE_URL to run the suite on PostgreSQL."; \
 	fi
 
+# The benchmarks' own extra (aiohttp, for the Socket.IO clients of bench_live.py).
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
 ## make bench: the benchmarks of bench/ (see bench/README.md)
-bench: setup
+bench: setup $(VENV)/.bench-installed
 	$(BIN)/python bench/bench_spaces.py
+
+## make bench-live: live notifications, N clients in one room, same vs cross process
+## (needs Redis, QC_BENCH_REDIS_URL or redis://127.0.0.1:6379/14)
+bench-live: setup $(VENV)/.bench-installed
+	$(BIN)/python bench/bench_live.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache .hypothesis

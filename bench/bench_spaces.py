@@ -420,7 +420,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections (16)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument(
-        "--server-threads", type=int, default=8, help="gunicorn gthread threads (8)"
+        "--server-threads",
+        type=int,
+        default=100,
+        help="gunicorn gthread threads (100, as make run)",
     )
     parser.add_argument(
         "--access-log", action="store_true", help="gunicorn --access-logfile - (as make run)"

@@ -20,7 +20,18 @@ const ICONS = [
   'it-pa',
   'it-user',
   'it-check-circle',
+  'it-close',
+  'it-settings',
 ]
+
+/**
+ * Symbols Bootstrap Italia's sprite lacks, drawn for this app (24×24, no style attributes).
+ * `qc-bell`: the notifications bell of the header.
+ */
+const OWN_ICONS: Record<string, string> = {
+  'qc-bell':
+    '<path d="M12 2a1.5 1.5 0 0 0-1.5 1.5v.7a6.5 6.5 0 0 0-5 6.3V16l-2 2v1h17v-1l-2-2v-5.5a6.5 6.5 0 0 0-5-6.3v-.7A1.5 1.5 0 0 0 12 2zM9.5 20a2.5 2.5 0 0 0 5 0z"/>',
+}
 
 /** `virtual:qc-icons`: `{ 'it-user': '<path …/>', … }` — only the symbols listed above. */
 function icons(): Plugin {
@@ -43,6 +54,7 @@ function icons(): Plugin {
         if (/style=|<script/i.test(body)) throw new Error(`icon ${name} carries inline style/script`)
         out[name] = body
       }
+      Object.assign(out, OWN_ICONS)
       return `export default ${JSON.stringify(out)}`
     },
   }
@@ -62,6 +74,9 @@ function postBuild(): Plugin {
       shell.length = 0
       for (const file of Object.values(bundle)) {
         if (file.fileName.endsWith('.html') || file.fileName.endsWith('.map')) continue
+        // chunks loaded only on demand (socket.io-client, for signed-in users) are not part
+        // of the shell: the worker caches them on first use instead (cache first, /assets/)
+        if (file.type === 'chunk' && file.isDynamicEntry && !file.isEntry) continue
         shell.push('/' + file.fileName)
       }
     },

@@ -46,6 +46,7 @@ def _init_extensions(app: Flask) -> None:
     from qc_platform.accounts import auth
     from qc_platform.core import csrf, errors, http
     from qc_platform.extensions import api, db, limiter, migrate, socketio
+    from qc_platform.notifications.live import allowed_origins
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
@@ -84,12 +85,21 @@ def _init_extensions(app: Flask) -> None:
     socketio.init_app(
         app,
         async_mode="threading",
-        cors_allowed_origins=app.config["QC_ALLOWED_ORIGINS"] or None,
+        cors_allowed_origins=allowed_origins(app.config["QC_ALLOWED_ORIGINS"]),
         message_queue=app.config["QC_REDIS_URL"],
+        channel=app.config["QC_SOCKETIO_CHANNEL"],
         manage_session=False,
         logger=False,
         engineio_logger=False,
     )
+    proxies = app.config["QC_TRUSTED_PROXIES"]
+    if proxies:
+        # Outermost, so that Socket.IO's origin check sees the client's scheme and host too.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
 
 
 def _register_blueprints(app: Flask) -> None:

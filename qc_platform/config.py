@@ -72,12 +72,17 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "QC_REDIS_URL": redis_url,
+        # The Redis pub/sub channel of Socket.IO: processes that share it share events.
+        "QC_SOCKETIO_CHANNEL": env.get("QC_SOCKETIO_CHANNEL") or "flask-socketio",
         "QC_SMTP_URL": env.get("QC_SMTP_URL") or None,
         "QC_MAIL_FROM": env.get("QC_MAIL_FROM", "Quartieri Connessi <noreply@localhost>"),
         # The address people use to reach the web app, for links in e-mails.
         "QC_PUBLIC_URL": env.get("QC_PUBLIC_URL", "http://127.0.0.1:5000"),
         # Socket.IO and CORS: same origin always; extra origins only when listed.
         "QC_ALLOWED_ORIGINS": allowed_origins,
+        # How many reverse proxies (nginx) stand in front: their X-Forwarded-* headers are
+        # then trusted for the client's address (rate limits) and scheme (Secure, Origin).
+        "QC_TRUSTED_PROXIES": int(env.get("QC_TRUSTED_PROXIES", "0")),
         "QC_FRONTEND_DIST": env.get("QC_FRONTEND_DIST") or str(PROJECT_ROOT / "frontend" / "dist"),
         # Sessions: HttpOnly and SameSite=Lax always, Secure in production.
         "SESSION_COOKIE_NAME": "qc_session",

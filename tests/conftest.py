@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,31 @@ def app(database_url, frontend_dist, tmp_path_factory):
         db.engine.dispose()
 
 
+class _ThisThreadOnly:
+    """``db.session`` for the test's thread; every other thread keeps the real one.
+
+    Live servers of the browser tests and background threads (the mail sender) run in
+    other threads with apps of their own: they must never reach into the test's
+    transaction.
+    """
+
+    def __init__(self, test_session, real_session):
+        self._test_session = test_session
+        self._real_session = real_session
+        self._thread = threading.get_ident()
+
+    def __call__(self, *args, **kwargs):
+        return self._current()(*args, **kwargs)
+
+    def _current(self):
+        if threading.get_ident() == self._thread:
+            return self._test_session
+        return self._real_session
+
+    def __getattr__(self, name):
+        return getattr(self._current(), name)
+
+
 @pytest.fixture(autouse=True)
 def db_session(request, app):
     """Run the test in a transaction that is rolled back at the end.
@@ -117,7 +143,8 @@ def db_session(request, app):
                 bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
             )
         )
-        original, db.session = db.session, session
+        original = db.session
+        db.session = _ThisThreadOnly(session, original)
         try:
             yield session
         finally:

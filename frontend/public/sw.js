@@ -15,7 +15,7 @@ const CACHE = "qc-shell-" + VERSION;
 const SHELL_URL = "/";
 
 const NEVER = ["/api/", "/socket.io/", "/swagger-ui/"];
-const APP_PATHS = [/^\/$/, /^\/spazi\/[^/]+\/?$/, /^\/accedi\/?$/, /^\/registrati\/?$/, /^\/profilo\/?$/];
+const APP_PATHS = [/^\/$/, /^\/spazi\/[^/]+\/?$/, /^\/accedi\/?$/, /^\/registrati\/?$/, /^\/profilo\/?$/, /^\/notifiche(\/preferenze)?\/?$/];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

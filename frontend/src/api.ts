@@ -53,6 +53,44 @@ export interface Me {
   csrf_token: string
 }
 
+export interface Notification {
+  id: number
+  kind: string
+  title: string
+  body: string
+  /** An app path (e.g. "/profilo"), or null. */
+  link: string | null
+  created_at: string
+  read_at: string | null
+}
+
+export interface NotificationPage extends Page<Notification> {
+  unread_count: number
+}
+
+/** The Socket.IO `notification` event. */
+export interface LiveNotification {
+  id: number
+  kind: string
+  title: string
+  body: string
+  link: string | null
+  created_at: string
+  unread_count: number
+}
+
+export interface NotificationPreference {
+  kind: string
+  name: string
+  description: string
+  email: boolean
+}
+
+export interface NotificationPreferences extends Page<NotificationPreference> {
+  /** False when the server has no SMTP configured: e-mail cannot be switched on. */
+  email_enabled: boolean
+}
+
 /** A failed request: HTTP status, localised message and per-field messages. */
 export class ApiError extends Error {
   constructor(
@@ -149,4 +187,24 @@ export const api = {
   register: (payload: { email: string; password: string; display_name: string; locale: string }) =>
     request<unknown>('POST', '/auth/register', payload),
   logout: () => request<void>('POST', '/auth/logout'),
+
+  notifications: (
+    options: { unread?: boolean; limit?: number; cursor?: string | null } = {},
+    signal?: AbortSignal,
+  ) => {
+    const query = new URLSearchParams()
+    if (options.unread) query.set('unread', 'true')
+    if (options.limit) query.set('limit', String(options.limit))
+    if (options.cursor) query.set('cursor', options.cursor)
+    const qs = query.toString()
+    return request<NotificationPage>('GET', `/notifications${qs ? `?${qs}` : ''}`, undefined, signal)
+  },
+  markNotificationRead: (id: number) =>
+    request<Notification>('POST', `/notifications/${encodeURIComponent(String(id))}/read`),
+  markAllNotificationsRead: () =>
+    request<{ updated: number; unread_count: number }>('POST', '/notifications/read-all'),
+  notificationPreferences: (signal?: AbortSignal) =>
+    request<NotificationPreferences>('GET', '/notifications/preferences', undefined, signal),
+  saveNotificationPreferences: (preferences: { kind: string; email: boolean }[]) =>
+    request<NotificationPreferences>('PUT', '/notifications/preferences', { preferences }),
 }

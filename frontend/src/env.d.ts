@@ -4,13 +4,16 @@ declare module 'virtual:qc-icons' {
   const paths: Record<
     | 'it-arrow-right'
     | 'it-check-circle'
+    | 'it-close'
     | 'it-clock'
     | 'it-error'
     | 'it-info-circle'
     | 'it-logout'
     | 'it-map-marker'
     | 'it-pa'
-    | 'it-user',
+    | 'it-settings'
+    | 'it-user'
+    | 'qc-bell',
     string
   >
   export default paths

@@ -81,6 +81,39 @@ const it = {
   scopeOrganisation: 'ente gestore',
   scopeCommittee: 'comitato',
 
+  notifications: 'Notifiche',
+  bellLabel: 'Notifiche',
+  bellLabelOne: 'Notifiche, 1 non letta',
+  bellLabelMany: 'Notifiche, {n} non lette',
+  toastRegion: 'Notifiche in arrivo',
+  toastOpen: 'Apri',
+  toastClose: 'Chiudi l’avviso',
+  notificationsTitle: 'Notifiche',
+  notificationsIntro: 'Gli avvisi che ti riguardano, dal più recente.',
+  unreadSummaryNone: 'Nessuna notifica da leggere.',
+  unreadSummaryOne: 'Hai 1 notifica da leggere.',
+  unreadSummaryMany: 'Hai {n} notifiche da leggere.',
+  unread: 'Non letta',
+  markRead: 'Segna come letta',
+  markAllRead: 'Segna tutte come lette',
+  markedRead: 'Notifica segnata come letta.',
+  markedAllRead: 'Tutte le notifiche sono state segnate come lette.',
+  loadMore: 'Mostra notifiche meno recenti',
+  noNotifications: 'Non hai ancora notifiche. Quando qualcosa ti riguarda, lo trovi qui.',
+  newNotification: 'Nuova notifica: {title}',
+  receivedAt: 'Ricevuta il',
+  preferencesLink: 'Preferenze e-mail',
+  preferencesTitle: 'Preferenze di notifica',
+  preferencesIntro:
+    'Le notifiche arrivano sempre qui, nell’app. Scegli per quali vuoi ricevere anche un’e-mail.',
+  preferencesLegend: 'Ricevi anche per e-mail',
+  emailUnavailable:
+    'L’invio di e-mail non è attivo su questo servizio: per ora le notifiche arrivano solo nell’app.',
+  preferencesSave: 'Salva le preferenze',
+  preferencesSaved: 'Preferenze salvate.',
+  preferencesNone: 'Non ci sono tipi di notifica da configurare.',
+  backToNotifications: 'Torna alle notifiche',
+
   footerAbout:
     'Piattaforma del progetto Quartieri Connessi — PON Metro 2014–2020, azione MI1.1.1.a. Comune di Milano.',
   footerApi: 'Documentazione delle API',
@@ -166,6 +199,39 @@ const en: Record<Key, string> = {
   scopeOrganisation: 'organisation',
   scopeCommittee: 'committee',
 
+  notifications: 'Notifications',
+  bellLabel: 'Notifications',
+  bellLabelOne: 'Notifications, 1 unread',
+  bellLabelMany: 'Notifications, {n} unread',
+  toastRegion: 'Incoming notifications',
+  toastOpen: 'Open',
+  toastClose: 'Dismiss',
+  notificationsTitle: 'Notifications',
+  notificationsIntro: 'The news that concerns you, most recent first.',
+  unreadSummaryNone: 'Nothing left to read.',
+  unreadSummaryOne: 'You have 1 unread notification.',
+  unreadSummaryMany: 'You have {n} unread notifications.',
+  unread: 'Unread',
+  markRead: 'Mark as read',
+  markAllRead: 'Mark all as read',
+  markedRead: 'Notification marked as read.',
+  markedAllRead: 'All notifications have been marked as read.',
+  loadMore: 'Show older notifications',
+  noNotifications: 'No notifications yet. When something concerns you, you will find it here.',
+  newNotification: 'New notification: {title}',
+  receivedAt: 'Received on',
+  preferencesLink: 'E-mail preferences',
+  preferencesTitle: 'Notification preferences',
+  preferencesIntro:
+    'Notifications always reach you here, in the app. Choose which ones you also want by e-mail.',
+  preferencesLegend: 'Also send me an e-mail for',
+  emailUnavailable:
+    'E-mail is not available on this service: for now notifications only reach you in the app.',
+  preferencesSave: 'Save preferences',
+  preferencesSaved: 'Preferences saved.',
+  preferencesNone: 'There are no kinds of notification to set.',
+  backToNotifications: 'Back to notifications',
+
   footerAbout:
     'Platform of the Quartieri Connessi project — PON Metro 2014–2020, action MI1.1.1.a. City of Milan.',
   footerApi: 'API documentation',
@@ -241,6 +307,29 @@ export function onLangChange(fn: (lang: Lang) => void): void {
 
 export function t(key: Key): string {
   return dictionaries[current][key]
+}
+
+/** A string with `{name}` placeholders filled in. */
+export function tf(key: Key, values: Record<string, string | number>): string {
+  return t(key).replace(/\{(\w+)\}/g, (m, name: string) =>
+    name in values ? String(values[name]) : m,
+  )
+}
+
+/** The string for a count: `none` for 0, `one` for 1, `many` (with `{n}`) otherwise. */
+export function plural(n: number, keys: { none: Key; one: Key; many: Key }): string {
+  if (n === 0) return t(keys.none)
+  if (n === 1) return t(keys.one)
+  return tf(keys.many, { n })
+}
+
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return iso
+  return new Intl.DateTimeFormat(current === 'it' ? 'it-IT' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(date)
 }
 
 export function roleName(role: string): string {

@@ -1,11 +1,41 @@
 /** Header (Bootstrap Italia look, simplified for phones), footer and page-level helpers. */
 
 import { html, setHtml, type Safe } from './html'
-import { LANGUAGE_NAMES, lang, setLang, t, isLang, type Lang } from './i18n'
+import { LANGUAGE_NAMES, lang, plural, setLang, t, isLang, type Lang } from './i18n'
 import { icon } from './icons'
+import { unreadCount } from './notifications'
 import { currentUser, probablySignedIn } from './session'
 
 const LANGS: Lang[] = ['it', 'en']
+
+function bellLabel(count: number | null): string {
+  return plural(count ?? 0, { none: 'bellLabel', one: 'bellLabelOne', many: 'bellLabelMany' })
+}
+
+function badgeText(count: number | null): string {
+  if (!count) return ''
+  return count > 99 ? '99+' : String(count)
+}
+
+/** The bell: a link to /notifiche named with the unread count (the badge is decoration). */
+function bell(): Safe {
+  const count = unreadCount()
+  return html`<a class="qc-bell" href="/notifiche" aria-label="${bellLabel(count)}">
+    ${icon('qc-bell', 'icon-white')}
+    <span class="badge qc-bell-badge" aria-hidden="true">${badgeText(count)}</span>
+  </a>`
+}
+
+/** Update the bell in place (no header redraw: keyboard focus stays where it is). */
+export function updateBell(): void {
+  const link = document.querySelector<HTMLAnchorElement>('#header a.qc-bell')
+  if (!link) return
+  const count = unreadCount()
+  link.setAttribute('aria-label', bellLabel(count))
+  link.dataset.count = String(count ?? 0)
+  const badge = link.querySelector('.qc-bell-badge')
+  if (badge) badge.textContent = badgeText(count)
+}
 
 function navLink(href: string, label: string): Safe {
   return html`<li><a class="qc-nav-link" href="${href}">${label}</a></li>`
@@ -39,6 +69,7 @@ export function renderHeader(): void {
                   </button>`,
                 )}
               </div>
+              ${signedIn ? bell() : ''}
               <a
                 class="btn btn-primary btn-sm qc-access"
                 href="${signedIn ? '/profilo' : '/accedi'}"
@@ -78,6 +109,7 @@ export function renderHeader(): void {
       </nav>
     `,
   )
+  updateBell()
   markCurrent(location.pathname)
 }
 
@@ -85,7 +117,7 @@ export function renderHeader(): void {
 export function markCurrent(pathname: string): void {
   const header = document.getElementById('header')
   if (!header) return
-  for (const a of header.querySelectorAll<HTMLAnchorElement>('a.qc-nav-link, a.qc-access')) {
+  for (const a of header.querySelectorAll<HTMLAnchorElement>('a.qc-nav-link, a.qc-access, a.qc-bell')) {
     if (new URL(a.href).pathname === pathname) a.setAttribute('aria-current', 'page')
     else a.removeAttribute('aria-current')
   }

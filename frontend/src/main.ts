@@ -7,15 +7,20 @@ import {
   renderFooter,
   renderHeader,
   renderSkipLinks,
+  updateBell,
 } from './layout'
+import { followSession, onLiveNotification, onUnreadChange } from './notifications'
 import { notFoundPage } from './pages/common'
 import { homePage } from './pages/home'
+import { notificationsPage } from './pages/notifications'
+import { preferencesPage } from './pages/preferences'
 import { profilePage } from './pages/profile'
 import { registerPage } from './pages/register'
 import { signInPage } from './pages/signin'
 import { spacePage } from './pages/space'
 import { onAfterRender, render, route, setNotFound, startRouter } from './router'
 import { loadSession, onSessionChange } from './session'
+import { ensureToastRegion, removeToastRegion, showToast } from './toasts'
 
 // No Bootstrap Italia JS is loaded (its fonts-loader injects an inline <style>, which the
 // CSP forbids), so window.__PUBLIC_PATH__ is not needed: fonts come from main.scss.
@@ -27,6 +32,8 @@ route('/spazi/:slug', spacePage)
 route('/accedi', signInPage)
 route('/registrati', registerPage)
 route('/profilo', profilePage)
+route('/notifiche', notificationsPage)
+route('/notifiche/preferenze', preferencesPage)
 setNotFound(notFoundPage)
 onAfterRender(markCurrent)
 
@@ -38,9 +45,19 @@ function renderChrome(): void {
 
 renderChrome()
 installHeaderHandlers()
-onSessionChange(() => renderHeader())
+onSessionChange((user) => {
+  renderHeader()
+  // signed in: the toasts' live region first (so the first toast is announced), then the
+  // unread count and the live channel (socket.io-client is loaded only now)
+  if (user) ensureToastRegion()
+  else removeToastRegion()
+  followSession(user)
+})
+onUnreadChange(() => updateBell())
+onLiveNotification(showToast)
 onLangChange(() => {
   renderChrome()
+  if (document.getElementById('qc-toasts')) ensureToastRegion()
   void render(false)
 })
 

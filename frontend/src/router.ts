@@ -1,6 +1,7 @@
 /**
  * A tiny history-API router. The server serves index.html for exactly the app's paths
- * (/, /spazi/<slug>, /accedi, /registrati, /profilo); every other link is left to the browser.
+ * (/, /spazi/<slug>, /accedi, /registrati, /profilo, /notifiche, /notifiche/preferenze);
+ * every other link is left to the browser.
  */
 
 export interface PageContext {

@@ -10,6 +10,8 @@ const HINT_KEY = 'qc.session'
 
 let me: Me | null = null
 let loaded: Promise<Me | null> | null = null
+/** The /auth/me request in flight, if any: a page asking for a fresh user shares it. */
+let inflight: Promise<Me | null> | null = null
 const listeners = new Set<(me: Me | null) => void>()
 
 function hint(): boolean {
@@ -53,25 +55,64 @@ export function onSessionChange(fn: (me: Me | null) => void): void {
 export function loadSession(): Promise<Me | null> {
   if (me) return Promise.resolve(me)
   if (!hint()) return Promise.resolve(null)
-  loaded ??= api
-    .me()
-    .then((user) => {
-      publish(user)
-      return user
-    })
-    .catch((err: unknown) => {
-      loaded = null
-      if (err instanceof ApiError && err.status === 401) {
-        publish(null)
-        return null
-      }
-      throw err
-    })
+  if (!loaded) {
+    loaded = api
+      .me()
+      .then((user) => {
+        publish(user)
+        return user
+      })
+      .catch((err: unknown) => {
+        loaded = null
+        if (err instanceof ApiError && err.status === 401) {
+          publish(null)
+          return null
+        }
+        throw err
+      })
+      .finally(() => {
+        inflight = null
+      })
+    inflight = loaded
+  }
   return loaded
 }
 
+/**
+ * The signed-in user as the server sees them now (roles change: a tenancy approved, a role
+ * granted), for pages that show them; null when signed out.
+ */
+export async function refreshSession(): Promise<Me | null> {
+  if (!me && !hint()) return null
+  if (inflight) return inflight
+  try {
+    const user = await api.me()
+    loaded = null
+    publish(user)
+    return user
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      loaded = null
+      publish(null)
+      return null
+    }
+    throw err
+  }
+}
+
 export async function signIn(email: string, password: string): Promise<Me> {
-  const user = await api.login(email, password)
+  let user: Me
+  try {
+    user = await api.login(email, password)
+  } catch (err) {
+    // A session cookie the app did not know of (its storage was cleared, or the session
+    // began elsewhere): the server then wants that session's CSRF token. Fetch it, retry once.
+    if (!(err instanceof ApiError && err.status === 403)) throw err
+    const current = await api.me().catch(() => null)
+    if (!current) throw err
+    setCsrfToken(current.csrf_token)
+    user = await api.login(email, password)
+  }
   loaded = null
   publish(user)
   return user

@@ -54,6 +54,35 @@ def emit_notifications(payloads: list[tuple[int, dict]]) -> None:
         socketio.emit(EVENT_NOTIFICATION, data, to=user_room(user_id))
 
 
+def allowed_origins(extra_origins: list[str]):
+    """engine.io's ``cors_allowed_origins``: the server's own origin always, plus the extras.
+
+    Given a list, engine.io accepts only the origins in it, and a browser on the server's
+    own address would be refused as soon as ``QC_ALLOWED_ORIGINS`` is set; so extras are
+    checked by a function that also accepts the same origin (as engine.io computes it).
+    """
+    if not extra_origins:
+        return None  # engine.io's own same-origin check
+    extra = frozenset(origin.rstrip("/") for origin in extra_origins)
+
+    def allowed(origin: str, environ: dict) -> bool:
+        return origin in extra or origin in _same_origins(environ)
+
+    return allowed
+
+
+def _same_origins(environ: dict) -> set[str]:
+    scheme, host = environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST")
+    if not scheme or not host:
+        return set()
+    origins = {f"{scheme}://{host}"}
+    if "HTTP_X_FORWARDED_PROTO" in environ or "HTTP_X_FORWARDED_HOST" in environ:
+        forwarded_scheme = environ.get("HTTP_X_FORWARDED_PROTO", scheme).split(",")[0].strip()
+        forwarded_host = environ.get("HTTP_X_FORWARDED_HOST", host).split(",")[0].strip()
+        origins.add(f"{forwarded_scheme}://{forwarded_host}")
+    return origins
+
+
 def _authenticate(auth):
     """The session cookie's user, or the owner of the bearer token in ``auth``."""
     if current_user.is_authenticated:

@@ -131,7 +131,9 @@ def _message(sender: str, email: OutgoingEmail) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = email.to_address
-    message["Subject"] = email.subject
+    # A header cannot hold a line break (EmailMessage raises), and a title may have one
+    # (e.g. `qc notify --title`): one line, or the row would never be sent nor fail.
+    message["Subject"] = " ".join(email.subject.split())
     message.set_content(email.body)
     return message
 

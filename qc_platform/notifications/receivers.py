@@ -17,13 +17,21 @@ def _complex_name(complex_id: int) -> str:
 
 @signals.tenancy_requested.connect
 def tenancy_requested(verification, **extra):
-    """The custodians of the complex hear of it; with no custodian, the staff do."""
-    reviewers = accounts.users_with_role(Role.CUSTODIAN, verification.complex_id) or (
-        accounts.users_with_role(Role.STAFF)
-    )
+    """The custodians of the complex hear of it; with no custodian, the staff do.
+
+    The requester is never among them (nobody decides their own request): a custodian
+    asking for their own complex is heard by the other custodians, or by the staff.
+    """
     requester = accounts.get_user(verification.user_id)
+
+    def others(users):
+        return [user for user in users if user.id != requester.id]
+
+    reviewers = others(accounts.users_with_role(Role.CUSTODIAN, verification.complex_id)) or (
+        others(accounts.users_with_role(Role.STAFF))
+    )
     notify(
-        [r for r in reviewers if r.id != requester.id],
+        reviewers,
         "tenancy.requested",
         title_key="notifications.tenancy_requested.title",
         body_key="notifications.tenancy_requested.body",

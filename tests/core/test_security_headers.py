@@ -129,3 +129,29 @@ def test_a_given_development_secret_wins_over_the_generated_one(tmp_path):
     config = load_config(tmp_path, env={"QC_SECRET_KEY": "a-secret-from-the-environment"})
     assert config["SECRET_KEY"] == "a-secret-from-the-environment"
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_behind_a_trusted_proxy_the_client_address_and_scheme_are_the_forwarded_ones(
+    database_url, frontend_dist, tmp_path
+):
+    from flask import jsonify, request
+
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, frontend_dist, tmp_path, QC_TRUSTED_PROXIES=1)
+    app.add_url_rule(
+        "/whoami", "whoami", lambda: jsonify(addr=request.remote_addr, scheme=request.scheme)
+    )
+    headers = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    seen = app.test_client().get("/whoami", headers=headers).get_json()
+    assert seen == {"addr": "203.0.113.7", "scheme": "https"}
+
+    direct = make_test_app(database_url, frontend_dist, tmp_path)
+    direct.add_url_rule(
+        "/whoami", "whoami", lambda: jsonify(addr=request.remote_addr, scheme=request.scheme)
+    )
+    # Without a trusted proxy, nobody can claim another address by sending the header.
+    assert direct.test_client().get("/whoami", headers=headers).get_json() == {
+        "addr": "127.0.0.1",
+        "scheme": "http",
+    }

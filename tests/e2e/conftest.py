@@ -1,5 +1,9 @@
 """Fixtures for the browser tests: a live server on a seeded SQLite database and Chromium.
 
+The live server has e-mail switched on (``QC_SMTP_URL``) towards a local SMTP server that
+only keeps what it receives (``mail_sink``), so that the notification preferences can be
+changed; without aiosmtpd it runs with e-mail off.
+
 Availability: without Chromium (``/usr/bin/chromium`` or ``$QC_CHROMIUM``), Playwright,
 the built web app (``frontend/dist``) or axe-core (``frontend/node_modules``) the tests
 are skipped, unless ``QC_REQUIRE_E2E=1``, which turns the skip into a failure.
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -57,8 +62,43 @@ def chromium_path() -> str:
     return path
 
 
+class MailSink:
+    """Keeps the envelopes an SMTP server receives (aiosmtpd handler)."""
+
+    def __init__(self) -> None:
+        self.envelopes: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.envelopes.append(envelope)
+        return "250 Message accepted"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
-def live_server(chromium_path: str) -> Iterator[str]:
+def mail_sink(chromium_path: str) -> Iterator[tuple[str, MailSink] | None]:
+    """A local SMTP server for the live server (URL, received mail), or None without aiosmtpd."""
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        yield None
+        return
+    sink = MailSink()
+    port = _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}", sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(chromium_path: str, mail_sink) -> Iterator[str]:
     """The real application, seeded with the demo data, on a free port of 127.0.0.1."""
     from werkzeug.serving import make_server
 
@@ -72,6 +112,7 @@ def live_server(chromium_path: str) -> Iterator[str]:
             "TESTING": False,
             "RATELIMIT_ENABLED": False,
             "INSTANCE_PATH": tmp,
+            "QC_SMTP_URL": mail_sink[0] if mail_sink else None,
         }
     )
     runner = app.test_cli_runner()

@@ -265,6 +265,11 @@ def test_home_first_load_is_small_and_local(new_context) -> None:
 
     hosts = {urlsplit(r.url).hostname for r in requests if not r.url.startswith("data:")}
     assert hosts == {"127.0.0.1"}
+    # the live channel (socket.io-client, its own chunk) is for signed-in users only:
+    # neither the page nor the service worker's precache fetches it for a visitor
+    paths = [urlsplit(r.url).path for r in requests]
+    assert not [p for p in paths if p.startswith("/assets/live-") or p.startswith("/socket.io")]
+    assert page.locator("html").get_attribute("data-live") is None
 
     total = 0
     rows = []

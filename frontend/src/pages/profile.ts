@@ -4,7 +4,7 @@ import { LANGUAGE_NAMES, isLang, roleName, t, type Key } from '../i18n'
 import { icon } from '../icons'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { navigate, type PageContext } from '../router'
-import { loadSession, signOut } from '../session'
+import { refreshSession, signOut } from '../session'
 import { errorMessage } from './common'
 
 const SCOPE_KEYS: Record<string, Key> = {
@@ -43,6 +43,10 @@ function profileView(me: Me) {
           )}
         </ul>`
       : html`<p>${t('noRoles')}</p>`}
+    <p class="mt-4 mb-0">
+      <a href="/notifiche">${t('notificationsTitle')}</a> ·
+      <a href="/notifiche/preferenze">${t('preferencesTitle')}</a>
+    </p>
     <button type="button" class="btn btn-outline-primary mt-4 qc-signout">
       ${icon('it-logout', 'icon-primary icon-sm')} <span>${t('signOut')}</span>
     </button>
@@ -54,7 +58,7 @@ export async function profilePage({ main, signal }: PageContext): Promise<void> 
   setHtml(main, loadingView())
   let me: Me | null
   try {
-    me = await loadSession()
+    me = await refreshSession()
   } catch (err) {
     if (signal.aborted) throw err
     setHtml(

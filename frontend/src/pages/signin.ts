@@ -2,7 +2,7 @@ import { clearErrors, busy, formValues, inputField, showApiError, showErrors, st
 import { html, setHtml } from '../html'
 import { t } from '../i18n'
 import { alertBox, setTitle } from '../layout'
-import { navigate, type PageContext } from '../router'
+import { isAppPath, navigate, type PageContext } from '../router'
 import { loadSession, signIn } from '../session'
 
 const FORM = 'signin'
@@ -13,12 +13,19 @@ export function missingFields(values: Record<string, string>, names: string[]): 
   return out
 }
 
+/** Where to go after signing in: `?next=` when it is one of the app's pages, else the profile. */
+function nextPath(): string {
+  const next = new URLSearchParams(location.search).get('next')
+  if (next && /^\/(?![/\\])/.test(next) && isAppPath(new URL(next, location.origin).pathname)) return next
+  return '/profilo'
+}
+
 export async function signInPage({ main, flash }: PageContext): Promise<void> {
   setTitle(t('signInTitle'))
   // already signed in: straight to the profile
   const me = await loadSession().catch(() => null)
   if (me) {
-    navigate('/profilo', { replace: true })
+    navigate(nextPath(), { replace: true })
     return
   }
   setHtml(
@@ -59,7 +66,7 @@ export async function signInPage({ main, flash }: PageContext): Promise<void> {
     void busy(form, async () => {
       try {
         await signIn((values.email ?? '').trim(), values.password ?? '')
-        navigate('/profilo')
+        navigate(nextPath())
       } catch (err) {
         showApiError(form, err)
       }
