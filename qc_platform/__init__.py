@@ -42,7 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from qc_platform import notifications, places
+    from qc_platform import feedback, notifications, places
     from qc_platform.accounts import auth
     from qc_platform.core import csrf, errors, http
     from qc_platform.extensions import api, db, limiter, migrate, socketio
@@ -79,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
     http.init_app(app)
     app.before_request(csrf.check_csrf)
     places.init_app(app)
+    feedback.init_app(app)
 
     notifications.init_app(app)
 
@@ -105,6 +106,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from qc_platform.accounts.routes import blp as accounts_blp
     from qc_platform.extensions import api
+    from qc_platform.feedback.routes import blp as feedback_blp
     from qc_platform.notifications.routes import blp as notifications_blp
     from qc_platform.places.routes import blp as places_blp
     from qc_platform.webapp import bp as webapp_bp
@@ -112,5 +114,6 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(accounts_blp)
     api.register_blueprint(places_blp)
     api.register_blueprint(notifications_blp)
+    api.register_blueprint(feedback_blp)
     # Last: its catch-all file route must not shadow the API.
     app.register_blueprint(webapp_bp)

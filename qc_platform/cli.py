@@ -36,9 +36,11 @@ def transactional(command):
 @transactional
 def seed(demo: bool) -> None:
     """Load the reference data (areas, spaces, complexes, organisations); idempotent."""
+    from qc_platform.feedback import service as feedback
     from qc_platform.places import service as places
 
     created = places.seed_reference_data()
+    created.update(feedback.seed_categories_and_routing())
     click.echo("Reference data: " + ", ".join(f"{n} new {k}" for k, n in created.items()))
     if demo:
         from flask import current_app
@@ -98,6 +100,16 @@ def create_admin(email: str, password: str) -> None:
         raise click.BadParameter(json.dumps(error.messages, ensure_ascii=False)) from None
     user = accounts.ensure_admin(email=email, password=password)
     click.echo(f"Admin ready: {user.email} (id {user.id}).")
+
+
+@qc.command("escalate")
+@transactional
+def escalate_command() -> None:
+    """Escalate reports whose first answer is overdue to staff (safe every minute from cron)."""
+    from qc_platform.feedback import service as feedback
+
+    escalated = feedback.escalate_overdue()
+    click.echo(f"Escalated {len(escalated)} overdue reports.")
 
 
 @qc.command("notify")

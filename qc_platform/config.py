@@ -100,6 +100,11 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "QC_LOGIN_RATE_LIMIT": env.get("QC_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        "QC_REPORT_RATE_LIMIT": env.get("QC_REPORT_RATE_LIMIT", "10 per hour;30 per day"),
+        # First answer to a report due within this many working hours (Milan calendar).
+        "QC_FEEDBACK_SLA_HOURS": int(env.get("QC_FEEDBACK_SLA_HOURS", "48")),
+        # Where report attachments are kept: outside any folder the web server serves.
+        "QC_UPLOAD_DIR": env.get("QC_UPLOAD_DIR") or str(instance_path / "uploads"),
         "QC_REGISTER_RATE_LIMIT": env.get("QC_REGISTER_RATE_LIMIT", "5 per minute;30 per hour"),
         # argon2id parameters (RFC 9106 "second recommended" option by default).
         "QC_ARGON2_TIME_COST": int(env.get("QC_ARGON2_TIME_COST", "3")),

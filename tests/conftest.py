@@ -91,6 +91,9 @@ def app(database_url, frontend_dist, tmp_path_factory):
         from qc_platform.places import service as places
 
         places.seed_reference_data()
+        from qc_platform.feedback import service as feedback
+
+        feedback.seed_categories_and_routing()
         db.session.commit()
         db.session.remove()
     yield app

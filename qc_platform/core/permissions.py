@@ -44,7 +44,7 @@ ROLE_SCOPE: dict[Role, ScopeType | None] = {
 }
 
 # Roles whose every write is recorded in the audit log.
-AUDITED_ROLES = frozenset({Role.STAFF, Role.ADMIN, Role.CUSTODIAN})
+AUDITED_ROLES = frozenset({Role.STAFF, Role.ADMIN, Role.CUSTODIAN, Role.COMMITTEE_MEMBER})
 
 
 class Permission(StrEnum):
@@ -55,11 +55,17 @@ class Permission(StrEnum):
     ROLES_GRANT_COMMUNITY = "roles.grant_community"
     TENANCY_REVIEW_ALL = "tenancy.review_all"
     AUDIT_READ = "audit.read"
+    FEEDBACK_MANAGE = "feedback.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.STAFF: frozenset(
-        {Permission.ROLES_GRANT_COMMUNITY, Permission.TENANCY_REVIEW_ALL, Permission.AUDIT_READ}
+        {
+            Permission.ROLES_GRANT_COMMUNITY,
+            Permission.TENANCY_REVIEW_ALL,
+            Permission.AUDIT_READ,
+            Permission.FEEDBACK_MANAGE,
+        }
     ),
     Role.ADMIN: frozenset(Permission),
 }

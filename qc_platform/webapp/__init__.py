@@ -27,6 +27,13 @@ CLIENT_ROUTES = (
     "/spazi/<slug>",
     "/notifiche",
     "/notifiche/preferenze",
+    "/segnalazioni",
+    "/segnalazioni/nuova",
+    "/segnalazioni/<int:report_id>",
+    "/casella",
+    "/gestione/instradamento",
+    "/gestione/comitati",
+    "/complessi/<int:complex_id>/servizio",
 )
 _COMPRESSIBLE = {".html", ".js", ".css", ".svg", ".json", ".webmanifest", ".txt", ".map", ".ttf"}
 _IMMUTABLE_DIR = "assets"
@@ -74,7 +81,7 @@ def _send(relative: str) -> Response:
     return response
 
 
-def index(slug: str | None = None):
+def index(**_route_args):
     return _send("index.html")
 
 

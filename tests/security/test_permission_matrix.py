@@ -133,6 +133,50 @@ def _resident_notification(w: World) -> int:
     return notification.id
 
 
+# A private report of the tenant of complex A, routed to A's custodian.
+REPORT_VISIBLE = expect(404, anonymous=401, tenant=200, custodian=200, staff=200, admin=200)
+STAFF_200 = expect(403, anonymous=401, staff=200, admin=200)
+STAFF_201 = expect(403, anonymous=401, staff=201, admin=201)
+
+
+def _report(w: World) -> int:
+    if "report" not in w.extra:
+        from qc_platform.feedback import service as feedback
+
+        report = feedback.submit(
+            author=w.users["tenant"],
+            complex_id=w.complex_a,
+            category="maintenance",
+            title="Ascensore fermo",
+            description="L'ascensore è fermo da ieri.",
+        )
+        persist()
+        w.extra["report"] = report.id
+    return w.extra["report"]
+
+
+def _rule(w: World) -> int:
+    from qc_platform.feedback import service as feedback
+
+    rule = feedback.create_rule(
+        actor=w.users["staff"], category="praise", complex_id=w.complex_b, route_to="staff"
+    )
+    persist()
+    return rule.id
+
+
+def _committee(w: World) -> int:
+    if "committee" not in w.extra:
+        from qc_platform.feedback import service as feedback
+
+        committee = feedback.create_committee(
+            actor=w.users["staff"], name="Comitato Boccioni", complex_ids=[w.complex_a]
+        )
+        persist()
+        w.extra["committee"] = committee.id
+    return w.extra["committee"]
+
+
 MATRIX: dict[str, Case] = {
     # --- web app, docs, health --------------------------------------------------
     "GET /": Case(PUBLIC, "/"),
@@ -141,6 +185,13 @@ MATRIX: dict[str, Case] = {
     "GET /profilo": Case(PUBLIC, "/profilo"),
     "GET /spazi/<slug>": Case(PUBLIC, "/spazi/boccioni"),
     "GET /notifiche": Case(PUBLIC, "/notifiche"),
+    "GET /segnalazioni": Case(PUBLIC, "/segnalazioni"),
+    "GET /segnalazioni/nuova": Case(PUBLIC, "/segnalazioni/nuova"),
+    "GET /segnalazioni/<int:report_id>": Case(PUBLIC, "/segnalazioni/1"),
+    "GET /casella": Case(PUBLIC, "/casella"),
+    "GET /gestione/instradamento": Case(PUBLIC, "/gestione/instradamento"),
+    "GET /gestione/comitati": Case(PUBLIC, "/gestione/comitati"),
+    "GET /complessi/<int:complex_id>/servizio": Case(PUBLIC, "/complessi/1/servizio"),
     "GET /notifiche/preferenze": Case(PUBLIC, "/notifiche/preferenze"),
     "GET /<any('assets', 'swagger-ui', 'icons', 'fonts', 'images'):directory>/<path:filename>": Case(
         PUBLIC, "/assets/app.js"
@@ -223,6 +274,79 @@ MATRIX: dict[str, Case] = {
         SIGNED_IN_ONLY,
         "/api/v1/notifications/preferences",
         {"preferences": [{"kind": "tenancy.decided", "email": False}]},
+    ),
+    # --- feedback -------------------------------------------------------------------
+    "GET /api/v1/feedback/categories": Case(PUBLIC, "/api/v1/feedback/categories"),
+    "POST /api/v1/feedback/reports": Case(
+        # custodians and staff report only on a tenant's behalf, naming them: 422 without
+        expect(403, anonymous=401, tenant=201, custodian=422, staff=422, admin=422),
+        "/api/v1/feedback/reports",
+        lambda w: {
+            "category": "maintenance",
+            "complex_id": w.complex_a,
+            "title": "Luce scale",
+            "description": "La luce della scala B non funziona.",
+        },
+    ),
+    "GET /api/v1/feedback/reports": Case(SIGNED_IN_ONLY, "/api/v1/feedback/reports"),
+    "GET /api/v1/feedback/reports/<int:report_id>": Case(
+        REPORT_VISIBLE, lambda w: f"/api/v1/feedback/reports/{_report(w)}"
+    ),
+    "GET /api/v1/feedback/reports/<int:report_id>/updates": Case(
+        REPORT_VISIBLE, lambda w: f"/api/v1/feedback/reports/{_report(w)}/updates"
+    ),
+    "POST /api/v1/feedback/reports/<int:report_id>/updates": Case(
+        expect(404, anonymous=401, tenant=201, custodian=201, staff=201, admin=201),
+        lambda w: f"/api/v1/feedback/reports/{_report(w)}/updates",
+        {"body": "Grazie, ci occupiamo noi."},
+    ),
+    "POST /api/v1/feedback/reports/<int:report_id>/supports": Case(
+        # a private report: those who see it may not support it, the others do not see it
+        expect(404, anonymous=401, tenant=403, custodian=403, staff=403, admin=403),
+        lambda w: f"/api/v1/feedback/reports/{_report(w)}/supports",
+    ),
+    "POST /api/v1/feedback/reports/<int:report_id>/outcome": Case(
+        expect(404, anonymous=401, tenant=409, custodian=403, staff=403, admin=403),
+        lambda w: f"/api/v1/feedback/reports/{_report(w)}/outcome",
+        {"solved": True, "satisfaction": 5},
+    ),
+    "POST /api/v1/feedback/reports/<int:report_id>/reassign": Case(
+        expect(404, anonymous=401, tenant=403, custodian=403, staff=200, admin=200),
+        lambda w: f"/api/v1/feedback/reports/{_report(w)}/reassign",
+        {"route_to": "staff"},
+    ),
+    "GET /api/v1/feedback/inbox": Case(
+        expect(403, anonymous=401, custodian=200, committee_member=200, staff=200, admin=200),
+        "/api/v1/feedback/inbox",
+    ),
+    "GET /api/v1/feedback/routing-rules": Case(STAFF_200, "/api/v1/feedback/routing-rules"),
+    "POST /api/v1/feedback/routing-rules": Case(
+        STAFF_201,
+        "/api/v1/feedback/routing-rules",
+        lambda w: {"category": "praise", "complex_id": w.complex_a, "route_to": "staff"},
+    ),
+    "DELETE /api/v1/feedback/routing-rules/<int:rule_id>": Case(
+        expect(403, anonymous=401, staff=204, admin=204),
+        lambda w: f"/api/v1/feedback/routing-rules/{_rule(w)}",
+    ),
+    "GET /api/v1/committees": Case(STAFF_200, "/api/v1/committees"),
+    "POST /api/v1/committees": Case(
+        STAFF_201,
+        "/api/v1/committees",
+        lambda w: {"name": "Comitato inquilini", "complex_ids": [w.complex_a]},
+    ),
+    "GET /api/v1/committees/<int:committee_id>": Case(
+        STAFF_200, lambda w: f"/api/v1/committees/{_committee(w)}"
+    ),
+    "POST /api/v1/committees/<int:committee_id>/accreditations": Case(
+        STAFF_201,
+        lambda w: f"/api/v1/committees/{_committee(w)}/accreditations",
+        {"valid_from": "2026-01-01", "valid_until": "2027-12-31"},
+    ),
+    "POST /api/v1/committees/<int:committee_id>/members": Case(
+        STAFF_201,
+        lambda w: f"/api/v1/committees/{_committee(w)}/members",
+        lambda w: {"user_id": w.users["resident"].id},
     ),
     # --- places -------------------------------------------------------------------
     "GET /api/v1/areas": Case(PUBLIC, "/api/v1/areas"),

@@ -1,0 +1,8 @@
+"""Feedback (segnalazioni): the "vertical community" between tenants and institutions."""
+
+
+def init_app(app) -> None:
+    from qc_platform.core.permissions import ScopeType, register_scope_resolver
+    from qc_platform.feedback import service
+
+    register_scope_resolver(ScopeType.COMMITTEE, service.committee_exists)

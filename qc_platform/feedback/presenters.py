@@ -1,0 +1,94 @@
+"""What a viewer sees of a report: anonymity is applied here, once, for every response.
+
+Every route that returns a report or an update goes through these functions, so a
+field that could reveal the sender of an anonymous report cannot slip out of one
+endpoint and not another.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from qc_platform.accounts.models import User
+from qc_platform.core.clock import utcnow
+from qc_platform.extensions import db
+from qc_platform.feedback import policies
+from qc_platform.feedback.models import Report, ReportUpdate
+
+
+def _people(ids: set[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def _person(user: User | None) -> dict | None:
+    return None if user is None else {"id": user.id, "display_name": user.display_name}
+
+
+def present_reports(viewer, reports: list[Report]) -> list[dict]:
+    shown = {r.id for r in reports if policies.can_see_reporter(viewer, r)}
+    people = _people({r.reporter_id for r in reports if r.id in shown and r.reporter_id})
+    now = utcnow()
+    items = []
+    for report in reports:
+        reveal = report.id in shown
+        items.append(
+            {
+                "id": report.id,
+                "status": report.status,
+                "category": report.category.code,
+                "complex_id": report.complex_id,
+                "title": report.title,
+                "description": report.description,
+                "location_detail": report.location_detail,
+                "anonymous": report.anonymous,
+                "visibility": report.visibility,
+                "reporter": _person(people.get(report.reporter_id)) if reveal else None,
+                # Whether someone typed it for the tenant says who, too: hidden likewise.
+                "submitted_on_behalf": reveal and report.submitted_by_id != report.reporter_id,
+                "created_at": report.created_at,
+                "updated_at": report.updated_at,
+                "first_response_due_at": report.first_response_due_at,
+                "first_responded_at": report.first_responded_at,
+                "overdue": report.first_responded_at is None
+                and report.first_response_due_at < now
+                and report.status in ("submitted", "acknowledged", "in_progress"),
+                "escalated": report.escalated_at is not None,
+                "resolved_at": report.resolved_at,
+                "closed_at": report.closed_at,
+                "solved": report.solved,
+                "satisfaction": report.satisfaction,
+                "support_count": report.support_count,
+                "assignments": report.assignments,
+            }
+        )
+    return items
+
+
+def present_report(viewer, report: Report) -> dict:
+    return present_reports(viewer, [report])[0]
+
+
+def present_updates(viewer, report: Report, updates: list[ReportUpdate]) -> list[dict]:
+    hide_reporter = not policies.can_see_reporter(viewer, report)
+    reporter_ids = {report.reporter_id, report.submitted_by_id}
+    people = _people({u.author_id for u in updates if u.author_id})
+    items = []
+    for update in updates:
+        author = people.get(update.author_id)
+        if hide_reporter and (update.author_role == "reporter" or update.author_id in reporter_ids):
+            author = None
+        items.append(
+            {
+                "id": update.id,
+                "author": _person(author),
+                "author_role": update.author_role,
+                "body": update.body,
+                "status_from": update.status_from,
+                "status_to": update.status_to,
+                "internal": update.internal,
+                "created_at": update.created_at,
+            }
+        )
+    return items

@@ -1,0 +1,305 @@
+"""Feedback API: categories, reports and their updates, inbox, routing rules, committees."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from qc_platform.core.clock import utcnow
+from qc_platform.core.errors import Forbidden
+from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
+from qc_platform.core.permissions import (
+    Permission,
+    login_required,
+    permission_required,
+    require_login,
+)
+from qc_platform.extensions import limiter
+from qc_platform.feedback import (
+    messages,  # noqa: F401 - registers the texts
+    policies,
+    presenters,
+    service,
+)
+from qc_platform.feedback.models import (
+    Committee,
+    FeedbackCategory,
+    Report,
+    ReportUpdate,
+    RoutingRule,
+)
+from qc_platform.feedback.schemas import (
+    AccreditationCreateSchema,
+    AccreditationSchema,
+    CategorySchema,
+    CommitteeCreateSchema,
+    CommitteeSchema,
+    MemberCreateSchema,
+    MemberSchema,
+    OutcomeSchema,
+    ReassignSchema,
+    ReportCreateSchema,
+    ReportQueryArgsSchema,
+    ReportSchema,
+    RoutingRuleCreateSchema,
+    RoutingRuleSchema,
+    UpdateCreateSchema,
+    UpdateSchema,
+)
+
+blp = Blueprint(
+    "feedback",
+    __name__,
+    url_prefix="/api/v1",
+    description="Tenants' reports (segnalazioni), routed to custodians, accredited committees "
+    "and the housing manager's staff.",
+)
+
+staff_only = permission_required(Permission.FEEDBACK_MANAGE)
+
+
+def _report_limit() -> str:
+    return current_app.config["QC_REPORT_RATE_LIMIT"]
+
+
+def _per_user() -> str:
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else "anonymous"
+
+
+@blp.route("/feedback/categories")
+class Categories(MethodView):
+    @blp.response(200, page_schema(CategorySchema))
+    def get(self):
+        """The categories of feedback (public), by their stable `code`."""
+        return {"items": service.categories(), "next_cursor": None}
+
+
+def _filtered(query, status, category, complex_id, overdue):
+    if status:
+        query = query.where(Report.status == status)
+    if category:
+        query = query.join(FeedbackCategory, FeedbackCategory.id == Report.category_id).where(
+            FeedbackCategory.code == category
+        )
+    if complex_id:
+        query = query.where(Report.complex_id == complex_id)
+    if overdue is not None:
+        late = (
+            Report.first_responded_at.is_(None)
+            & (Report.first_response_due_at < utcnow())
+            & Report.status.in_(("submitted", "acknowledged", "in_progress"))
+        )
+        query = query.where(late if overdue else ~late)
+    return query
+
+
+@blp.route("/feedback/reports")
+class Reports(MethodView):
+    @login_required
+    @limiter.limit(_report_limit, key_func=_per_user, methods=["POST"])
+    @blp.arguments(ReportCreateSchema)
+    @blp.response(201, ReportSchema)
+    def post(self, data):
+        """Send a report about your complex; it is routed at once."""
+        user = require_login()
+        data["on_behalf_of_id"] = data.pop("on_behalf_of")
+        report = service.submit(author=user, **data)
+        return presenters.present_report(user, report)
+
+    @login_required
+    @blp.arguments(ReportQueryArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(ReportSchema))
+    def get(self, status, category, complex_id, overdue, limit, cursor):
+        """Reports I may see: mine, routed to me, public ones of my complex; all for staff."""
+        user = require_login()
+        query = _filtered(policies.visible_reports(user), status, category, complex_id, overdue)
+        page = paginate(query, keys=[Report.id], limit=limit, cursor=cursor, descending=True)
+        return {
+            "items": presenters.present_reports(user, page.items),
+            "next_cursor": page.next_cursor,
+        }
+
+
+@blp.route("/feedback/reports/<int:report_id>")
+class ReportItem(MethodView):
+    @login_required
+    @blp.response(200, ReportSchema)
+    def get(self, report_id):
+        """One report (its sender, its recipients, staff; public ones: the complex's tenants)."""
+        user = require_login()
+        return presenters.present_report(user, service.get_visible(user, report_id))
+
+
+@blp.route("/feedback/reports/<int:report_id>/updates")
+class ReportUpdates(MethodView):
+    @login_required
+    @blp.arguments(UpdateCreateSchema)
+    @blp.response(201, UpdateSchema)
+    def post(self, data, report_id):
+        """Comment (reporter, recipients, staff), change status or add an internal note."""
+        user = require_login()
+        report = service.get_visible(user, report_id)
+        update = service.add_update(author=user, report=report, **data)
+        return presenters.present_updates(user, report, [update])[0]
+
+    @login_required
+    @blp.arguments(PaginationArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(UpdateSchema))
+    def get(self, report_id, limit, cursor):
+        """The report's trail, oldest first; internal notes only for recipients and staff."""
+        user = require_login()
+        report = service.get_visible(user, report_id)
+        page = paginate(
+            service.updates_for(user, report), keys=[ReportUpdate.id], limit=limit, cursor=cursor
+        )
+        return {
+            "items": presenters.present_updates(user, report, page.items),
+            "next_cursor": page.next_cursor,
+        }
+
+
+@blp.route("/feedback/reports/<int:report_id>/supports")
+class ReportSupports(MethodView):
+    @login_required
+    @blp.response(201, ReportSchema)
+    def post(self, report_id):
+        """ "Me too": a tenant of the same complex supports a public report, once."""
+        user = require_login()
+        report = service.support(user=user, report=service.get_visible(user, report_id))
+        return presenters.present_report(user, report)
+
+
+@blp.route("/feedback/reports/<int:report_id>/outcome")
+class ReportOutcome(MethodView):
+    @login_required
+    @blp.arguments(OutcomeSchema)
+    @blp.response(200, ReportSchema)
+    def post(self, data, report_id):
+        """The sender of a resolved report: was it solved, and how satisfied are you (1–5)?"""
+        user = require_login()
+        report = service.record_outcome(
+            user=user, report=service.get_visible(user, report_id), **data
+        )
+        return presenters.present_report(user, report)
+
+
+@blp.route("/feedback/reports/<int:report_id>/reassign")
+class ReportReassign(MethodView):
+    @login_required
+    @blp.arguments(ReassignSchema)
+    @blp.response(200, ReportSchema)
+    def post(self, data, report_id):
+        """Staff route a report elsewhere: custodians, a committee, or the staff queue."""
+        user = require_login()
+        report = service.get_visible(user, report_id)
+        if not policies.can_manage_feedback(user):
+            raise Forbidden("http.403")
+        return presenters.present_report(user, service.reassign(actor=user, report=report, **data))
+
+
+@blp.route("/feedback/inbox")
+class Inbox(MethodView):
+    @login_required
+    @blp.arguments(ReportQueryArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(ReportSchema))
+    def get(self, status, category, complex_id, overdue, limit, cursor):
+        """Open reports routed to me (custodians, committee members, staff), due first."""
+        user = require_login()
+        query = service.inbox_query(user)
+        if query is None:
+            raise Forbidden("feedback.no_inbox")
+        query = _filtered(query, status, category, complex_id, overdue)
+        page = paginate(
+            query, keys=[Report.first_response_due_at, Report.id], limit=limit, cursor=cursor
+        )
+        return {
+            "items": presenters.present_reports(user, page.items),
+            "next_cursor": page.next_cursor,
+        }
+
+
+@blp.route("/feedback/routing-rules")
+class RoutingRules(MethodView):
+    @staff_only
+    @blp.arguments(PaginationArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(RoutingRuleSchema))
+    def get(self, limit, cursor):
+        """The routing rules (staff)."""
+        return paginate(select(RoutingRule), keys=[RoutingRule.id], limit=limit, cursor=cursor)
+
+    @staff_only
+    @blp.arguments(RoutingRuleCreateSchema)
+    @blp.response(201, RoutingRuleSchema)
+    def post(self, data):
+        """Add a rule: reports of `category` on `complex_id` (null: any) go to `route_to`."""
+        return service.create_rule(actor=require_login(), **data)
+
+
+@blp.route("/feedback/routing-rules/<int:rule_id>")
+class RoutingRuleItem(MethodView):
+    @staff_only
+    @blp.response(204)
+    def delete(self, rule_id):
+        """Remove a rule (staff)."""
+        service.delete_rule(actor=require_login(), rule_id=rule_id)
+
+
+def _committee_view(committee: Committee) -> Committee:
+    today = service.today_in_milan()
+    committee.accredited_today = any(
+        a.valid_from <= today <= a.valid_until for a in committee.accreditations
+    )
+    return committee
+
+
+@blp.route("/committees")
+class Committees(MethodView):
+    @staff_only
+    @blp.arguments(PaginationArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(CommitteeSchema))
+    def get(self, limit, cursor):
+        """Tenant committees and their accreditations (staff)."""
+        page = paginate(select(Committee), keys=[Committee.id], limit=limit, cursor=cursor)
+        page.items = [_committee_view(c) for c in page.items]
+        return page
+
+    @staff_only
+    @blp.arguments(CommitteeCreateSchema)
+    @blp.response(201, CommitteeSchema)
+    def post(self, data):
+        """Register a tenant committee for one or more complexes (staff)."""
+        return _committee_view(service.create_committee(actor=require_login(), **data))
+
+
+@blp.route("/committees/<int:committee_id>")
+class CommitteeItem(MethodView):
+    @staff_only
+    @blp.response(200, CommitteeSchema)
+    def get(self, committee_id):
+        """One committee (staff)."""
+        return _committee_view(service.get_committee(committee_id))
+
+
+@blp.route("/committees/<int:committee_id>/accreditations")
+class CommitteeAccreditations(MethodView):
+    @staff_only
+    @blp.arguments(AccreditationCreateSchema)
+    @blp.response(201, AccreditationSchema)
+    def post(self, data, committee_id):
+        """Accredit a committee for a period; only a committee accredited today receives reports."""
+        committee = service.get_committee(committee_id)
+        return service.accredit(actor=require_login(), committee=committee, **data)
+
+
+@blp.route("/committees/<int:committee_id>/members")
+class CommitteeMembers(MethodView):
+    @staff_only
+    @blp.arguments(MemberCreateSchema)
+    @blp.response(201, MemberSchema)
+    def post(self, data, committee_id):
+        """Add a member (grants the committee_member role for this committee)."""
+        committee = service.get_committee(committee_id)
+        return service.add_member(actor=require_login(), committee=committee, **data)
