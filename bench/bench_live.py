@@ -24,15 +24,12 @@ import http.client
 import importlib.util
 import json
 import os
-import platform
 import re
 import secrets
 import shutil
 import signal
 import socket
 import statistics
-import string
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,14 +38,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-RESULTS_DIR = REPO_ROOT / "bench" / "results"
-HOST = "127.0.0.1"
+import serverctl  # bench/serverctl.py: this script's directory comes first on sys.path
+from serverctl import HOST, REPO_ROOT, RESULTS_DIR, Server, ServerError
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 DEFAULT_CHANNEL = "flask-socketio"  # Flask-SocketIO's, when the app does not set one
-STARTUP_TIMEOUT = 30.0
-STOP_GRACE = 5.0
 CONNECT_TIMEOUT = 10.0
 CONNECT_CONCURRENCY = 20
 # The demo accounts of `qc seed --demo` (qc_platform/data/demo.json).
@@ -69,7 +64,7 @@ LOG_PROBLEM = re.compile(
 REDIS_PROBLEM = re.compile(r"Cannot (?:receive from|publish to) redis")
 
 
-class BenchError(RuntimeError):
+class BenchError(ServerError):
     """The benchmark could not produce a trustworthy figure."""
 
 
@@ -131,69 +126,39 @@ def channel_subscribers(url: str, channel: str) -> int:
 # --- the servers under test --------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def bench_env(tmp: Path, redis_url: str, channel: str) -> dict[str, str]:
-    alphabet = string.ascii_letters + string.digits
-    env = dict(os.environ)
-    env.update(
+    return serverctl.server_env(
+        # QC_ENV: development (the default); the secret is set anyway. QC_SMTP_URL: no
+        # e-mail, only the live event is measured.
+        unset=("QC_ENV", "QC_SMTP_URL"),
         QC_DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",  # absolute: four slashes
         QC_REDIS_URL=redis_url,
         # The run's own pub/sub channel: nobody else's events reach our clients, ours
         # reach nobody else (pub/sub channels are global to a Redis server, whatever the db).
         QC_SOCKETIO_CHANNEL=channel,
         QC_RATELIMIT_ENABLED="0",
-        QC_SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(48)),
+        QC_SECRET_KEY=serverctl.secret_key(),
         # Cheap password hashing: tokens are issued during set-up only, never measured.
         QC_ARGON2_TIME_COST="1",
         QC_ARGON2_MEMORY_COST="8",
-        PYTHONDONTWRITEBYTECODE="1",
     )
-    env.pop("QC_ENV", None)  # development (the default); the secret is set anyway
-    env.pop("QC_SMTP_URL", None)  # no e-mail: only the live event is measured
-    return env
 
 
-def prepare_database(venv: Path, env: dict[str, str]) -> None:
-    flask = str(venv / "bin" / "flask")
-    for args in (["db", "upgrade"], ["qc", "seed", "--demo"]):
-        done = subprocess.run(
-            [flask, "--app", "qc_platform", *args],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise BenchError(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+def start_server(name: str, venv: Path, threads: int, env: dict[str, str], tmp: Path) -> Server:
+    """Server ``name``, logging to ``tmp/gunicorn-NAME.log``.
 
-
-def start_server(
-    venv: Path, threads: int, env: dict[str, str], port: int, log_path: Path
-) -> tuple[subprocess.Popen, list[str]]:
-    """The production server (gthread, one worker), in its own session: we stop it ourselves."""
-    # The flags of `make run` (GUNICORN_FLAGS in the Makefile) but the thread count: a
-    # websocket holds one gthread thread for as long as it is open (see bench/README.md).
-    command = [str(venv / "bin" / "gunicorn"), "-k", "gthread", "-w", "1"]
-    command += ["--threads", str(threads), "--no-control-socket"]
-    command += ["-b", f"{HOST}:{port}", "wsgi:app"]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return proc, command
+    The flags of `make run` (GUNICORN_FLAGS in the Makefile) but the thread count: a
+    websocket holds one gthread thread for as long as it is open (see bench/README.md).
+    """
+    return serverctl.start_gunicorn(
+        venv / "bin",
+        env,
+        tmp / f"gunicorn-{name}.log",
+        threads=threads,
+        log_problem=LOG_PROBLEM,
+        name=name,
+        port=serverctl.free_port(),
+    )
 
 
 def http_json(
@@ -214,43 +179,6 @@ def http_json(
         return response.status, (json.loads(raw) if raw else None)
     finally:
         conn.close()
-
-
-def wait_until_healthy(name: str, proc: subprocess.Popen, port: int, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise BenchError(
-                f"gunicorn {name} exited with {proc.returncode} while starting:\n"
-                f"{log_path.read_text()}"
-            )
-        with contextlib.suppress(OSError, http.client.HTTPException, ValueError):
-            if http_json(port, "GET", "/healthz")[0] == 200:
-                return
-        time.sleep(0.2)
-    raise BenchError(f"server {name}: /healthz did not answer within {STARTUP_TIMEOUT:.0f} s")
-
-
-def stop_servers(procs: list[subprocess.Popen]) -> None:
-    """SIGTERM (gunicorn's graceful stop) to all, then SIGKILL to a process group after 5 s."""
-    running = [p for p in procs if p.poll() is None]
-    for proc in running:
-        proc.terminate()
-    deadline = time.monotonic() + STOP_GRACE
-    for proc in running:
-        try:
-            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)  # its own session: master and its worker
-            proc.wait(timeout=STOP_GRACE)
-
-
-def log_problems(log_path: Path) -> list[str]:
-    if not log_path.exists():
-        return []
-    lines = log_path.read_text(errors="replace").splitlines()
-    return [line for line in lines if LOG_PROBLEM.search(line)]
 
 
 @dataclass
@@ -625,22 +553,18 @@ def run(args: argparse.Namespace) -> int:
     channel = f"qc-bench-live-{secrets.token_hex(6)}"
     threads = args.server_threads or args.clients + 8
     tmp = Path(tempfile.mkdtemp(prefix="qc-bench-live-"))
-    logs = {name: tmp / f"gunicorn-{name}.log" for name in ("A", "B")}
-    procs: dict[str, subprocess.Popen] = {}
+    servers: dict[str, Server] = {}
     try:
         env = bench_env(tmp, args.redis_url, channel)
         print("preparing a fresh SQLite database (db upgrade, qc seed --demo) ...")
-        prepare_database(args.venv, env)
+        serverctl.prepare_database(args.venv / "bin", env, demo=True, timeout=120)
 
-        ports = {name: free_port() for name in ("A", "B")}
-        commands = {}
         for name in ("A", "B"):
-            procs[name], commands[name] = start_server(
-                args.venv, threads, env, ports[name], logs[name]
-            )
-        for name in ("A", "B"):
-            wait_until_healthy(name, procs[name], ports[name], logs[name])
-            print(f"server {name}: {' '.join(commands[name][1:])} (pid {procs[name].pid})")
+            servers[name] = start_server(name, args.venv, threads, env, tmp)
+        for name, server in servers.items():
+            serverctl.wait_until_healthy(server)
+            print(f"server {name}: {' '.join(server.command[1:])} (pid {server.proc.pid})")
+        ports = {name: server.port for name, server in servers.items()}
         print(
             f"note: --threads {threads}, not make run's 8: under gthread every open websocket "
             "holds a thread, and a server whose threads are all held answers nothing"
@@ -654,9 +578,9 @@ def run(args: argparse.Namespace) -> int:
         own_channel = channel_subscribers(args.redis_url, channel)
         default_channel = channel_subscribers(args.redis_url, DEFAULT_CHANNEL)
         stored_ids = stored_event_ids(ports["B"], fixture)
-        servers_alive = {name: proc.poll() is None for name, proc in procs.items()}
-        stop_servers(list(procs.values()))
-        problems = {name: log_problems(path) for name, path in logs.items()}
+        servers_alive = {name: server.proc.poll() is None for name, server in servers.items()}
+        serverctl.stop_servers(list(servers.values()))
+        problems = {name: server.problems() for name, server in servers.items()}
         redis_problems = {
             name: sum(bool(REDIS_PROBLEM.search(line)) for line in lines)
             for name, lines in problems.items()
@@ -678,24 +602,16 @@ def run(args: argparse.Namespace) -> int:
                 f"({default_channel} subscriber(s)) with any other process on this Redis"
             )
         for name, lines in problems.items():
-            if lines:
-                print(f"gunicorn {name} log: {len(lines)} problem line(s):")
-                for line in lines[:20]:
-                    print("  " + line)
+            serverctl.print_problems(servers[name].label, lines)
         failures = find_failures(results, swarm, stored_ids, servers_alive, redis_problems)
 
         result = {
             "benchmark": "live",
             "started_at": started_at.isoformat(timespec="seconds"),
-            "machine": {
-                "cpus": os.cpu_count(),
-                "platform": platform.platform(),
-                "python": platform.python_version(),
-                # Servers, Redis and the clients share the machine: the ratio tolerates
-                # other work on it, the absolute latencies do not.
-                "load_average_1m": {"before": load_before[0], "after": os.getloadavg()[0]},
-            },
-            "servers": {name: " ".join(cmd[1:]) for name, cmd in commands.items()},
+            # Servers, Redis and the clients share the machine: the ratio tolerates
+            # other work on it, the absolute latencies do not.
+            "machine": serverctl.machine(load_before),
+            "servers": {name: " ".join(s.command[1:]) for name, s in servers.items()},
             "database": "SQLite, fresh temp file, reference data and demo users seeded",
             "redis": {
                 "url": args.redis_url,
@@ -723,20 +639,14 @@ def run(args: argparse.Namespace) -> int:
             "gunicorn_log_problems": problems,
             "failures": failures,
         }
-        args.results_dir.mkdir(parents=True, exist_ok=True)
-        out = args.results_dir / f"live-{started_at:%Y%m%dT%H%M%SZ}.json"
-        out.write_text(json.dumps(result, indent=2) + "\n")
-        print(f"results: {out}")
-        for failure in failures:
-            print(f"FAILED: {failure}", file=sys.stderr)
-        return 1 if failures else 0
+        return serverctl.save_results(args.results_dir, "live", started_at, result)
     finally:
-        stop_servers(list(procs.values()))
+        serverctl.stop_servers(list(servers.values()))
         if args.server_log_dir:
             args.server_log_dir.mkdir(parents=True, exist_ok=True)
-            for path in logs.values():
-                if path.exists():
-                    shutil.copyfile(path, args.server_log_dir / path.name)
+            for server in servers.values():
+                if server.log_path.exists():
+                    shutil.copyfile(server.log_path, args.server_log_dir / server.log_path.name)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -804,7 +714,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parse_args(argv)
         ensure_client_libraries(args.venv, argv)
-    except BenchError as exc:
+    except ServerError as exc:  # BenchError included
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
     # Also when started from a shell that ignores SIGINT (background jobs): Ctrl-C must clean up.
@@ -812,7 +722,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _sigterm_as_sigint)
     try:
         return run(args)
-    except BenchError as exc:
+    except ServerError as exc:  # BenchError included
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
     except (KeyboardInterrupt, asyncio.CancelledError):  # the latter: Ctrl-C inside asyncio.run

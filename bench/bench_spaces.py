@@ -13,18 +13,14 @@ child process (``--count-queries``) that counts the SQL statements per request.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import json
 import os
 import platform
 import re
-import secrets
 import shutil
 import signal
-import socket
 import statistics
-import string
 import subprocess
 import sys
 import tempfile
@@ -34,18 +30,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-RESULTS_DIR = REPO_ROOT / "bench" / "results"
-HOST = "127.0.0.1"
+import serverctl  # bench/serverctl.py: this script's directory comes first on sys.path
+from serverctl import HOST, REPO_ROOT, RESULTS_DIR, Server, ServerError, http_get
+
 ROUTES = {"healthz": "/healthz", "spaces": "/api/v1/spaces"}
 EXPECTED_SPACES = 9
-STARTUP_TIMEOUT = 30.0
-STOP_GRACE = 5.0
 # Lines of gunicorn's log worth reporting (it logs to stderr; no access log is kept).
 LOG_PROBLEM = re.compile(r"Traceback|\[ERROR\]|\[CRITICAL\]|WORKER TIMEOUT|Exception")
 
 
-class BenchError(RuntimeError):
+class BenchError(ServerError):
     """The benchmark could not produce a trustworthy figure."""
 
 
@@ -184,89 +178,28 @@ def run_python_client(port: int, route: str, duration: float, connections: int) 
 # --- the server under test --------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def bench_env(tmp: Path) -> dict[str, str]:
-    alphabet = string.ascii_letters + string.digits
-    env = dict(os.environ)
-    env.update(
+    return serverctl.server_env(
+        # QC_ENV: development (the default); the secret is set anyway. QC_REDIS_URL: one
+        # process, no message queue, memory rate-limit storage.
+        unset=("QC_ENV", "QC_REDIS_URL"),
         QC_DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",  # absolute: four slashes
         QC_RATELIMIT_ENABLED="0",
-        QC_SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(48)),
-        PYTHONDONTWRITEBYTECODE="1",
+        QC_SECRET_KEY=serverctl.secret_key(),
     )
-    env.pop("QC_ENV", None)  # development (the default); the secret is set anyway
-    env.pop("QC_REDIS_URL", None)  # one process: no message queue, memory rate-limit storage
-    return env
 
 
-def prepare_database(venv: Path, env: dict[str, str]) -> None:
-    flask = str(venv / "bin" / "flask")
-    for args in (["db", "upgrade"], ["qc", "seed"]):
-        done = subprocess.run(
-            [flask, "--app", "qc_platform", *args],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise BenchError(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-
-
-def start_server(
-    args: argparse.Namespace, env: dict[str, str], port: int, log_path: Path
-) -> tuple[subprocess.Popen, list[str]]:
-    """The production server (gthread, one worker), in its own session: we stop it ourselves."""
-    # The flags of `make run` (GUNICORN_FLAGS in the Makefile); gunicorn 27's control
-    # socket is shared by every gunicorn of the user, so it is switched off there too.
-    command = [str(args.venv / "bin" / "gunicorn"), "-k", "gthread", "-w", "1"]
-    command += ["--threads", str(args.server_threads), "--no-control-socket"]
-    command += ["-b", f"{HOST}:{port}"]
-    if args.access_log:
-        command += ["--access-logfile", "-"]
-    command.append("wsgi:app")
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return proc, command
-
-
-def http_get(port: int, path: str, timeout: float) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-def wait_until_healthy(proc: subprocess.Popen, port: int, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise BenchError(
-                f"gunicorn exited with {proc.returncode} while starting:\n{log_path.read_text()}"
-            )
-        with contextlib.suppress(OSError, http.client.HTTPException):
-            if http_get(port, ROUTES["healthz"], timeout=2)[0] == 200:
-                return
-        time.sleep(0.2)
-    raise BenchError(f"/healthz did not answer within {STARTUP_TIMEOUT:.0f} s")
+def start_server(args: argparse.Namespace, env: dict[str, str], log_path: Path) -> Server:
+    """The production server with the flags of `make run` (GUNICORN_FLAGS in the Makefile)."""
+    return serverctl.start_gunicorn(
+        args.venv / "bin",
+        env,
+        log_path,
+        threads=args.server_threads,
+        log_problem=LOG_PROBLEM,
+        port=serverctl.free_port(),
+        extra_flags=("--access-logfile", "-") if args.access_log else (),
+    )
 
 
 def check_spaces_response(port: int) -> int:
@@ -278,26 +211,6 @@ def check_spaces_response(port: int) -> int:
     if len(items) != EXPECTED_SPACES:
         raise BenchError(f"expected {EXPECTED_SPACES} spaces, got {len(items)}")
     return len(body)
-
-
-def stop_server(proc: subprocess.Popen | None) -> None:
-    """SIGTERM (gunicorn's graceful stop), then SIGKILL to its process group after 5 s."""
-    if proc is None or proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=STOP_GRACE)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)  # its own session: master and its worker
-        proc.wait(timeout=STOP_GRACE)
-
-
-def log_problems(log_path: Path) -> list[str]:
-    if not log_path.exists():
-        return []
-    lines = log_path.read_text(errors="replace").splitlines()
-    return [line for line in lines if LOG_PROBLEM.search(line)]
 
 
 # --- SQL statements per request (in-process, child of the orchestrator) ------------------------
@@ -330,18 +243,9 @@ def count_queries_main() -> int:
 
 
 def count_statements(venv: Path, env: dict[str, str]) -> dict:
-    done = subprocess.run(
-        [str(venv / "bin" / "python"), str(Path(__file__).resolve()), "--count-queries"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise BenchError(f"counting SQL statements failed:\n{done.stdout}{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    command = [str(venv / "bin" / "python"), str(Path(__file__).resolve()), "--count-queries"]
+    stdout = serverctl.run_command(command, env, timeout=120, what="counting SQL statements")
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 # --- orchestration -----------------------------------------------------------------------------
@@ -491,45 +395,38 @@ def run(args: argparse.Namespace) -> int:
     load_before = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="qc-bench-"))
     log_path = tmp / "gunicorn.log"
-    proc: subprocess.Popen | None = None
+    servers: list[Server] = []
     try:
         env = bench_env(tmp)
         print(f"load tool: {tool}")
         print("preparing a fresh SQLite database (db upgrade, qc seed) ...")
-        prepare_database(args.venv, env)
+        serverctl.prepare_database(args.venv / "bin", env, demo=False, timeout=120)
         sql = count_statements(args.venv, env)
 
-        port = free_port()
-        proc, command = start_server(args, env, port, log_path)
-        wait_until_healthy(proc, port, log_path)
+        server = start_server(args, env, log_path)
+        servers.append(server)
+        serverctl.wait_until_healthy(server)
+        port, command = server.port, server.command
         body_bytes = check_spaces_response(port)
-        print(f"server: {' '.join(command[1:])} (pid {proc.pid})")
+        print(f"server: {' '.join(command[1:])} (pid {server.proc.pid})")
 
         rounds = run_rounds(args, tool, port)
-        server_alive = proc.poll() is None
-        stop_server(proc)
-        problems = log_problems(log_path)
+        server_alive = server.proc.poll() is None
+        serverctl.stop_servers(servers)
+        problems = server.problems()
 
         summary = {route: summarise(rounds, route) for route in ROUTES}
         ratio = summary["spaces"]["requests_per_s"] / summary["healthz"]["requests_per_s"]
         per_round = round_ratios(rounds)
         print_table(summary, ratio, per_round, sql)
-        if problems:
-            print(f"gunicorn log: {len(problems)} problem line(s):")
-            for line in problems[:20]:
-                print("  " + line)
+        serverctl.print_problems(server.label, problems)
         failures = find_failures(rounds, sql, server_alive)
 
         result = {
             "benchmark": "spaces",
             "started_at": started_at.isoformat(timespec="seconds"),
-            "machine": {
-                "cpus": os.cpu_count(),
-                "platform": platform.platform(),
-                "python": platform.python_version(),
-                # Other work on the machine shows here; the ratio tolerates it, req/s do not.
-                "load_average_1m": {"before": load_before[0], "after": os.getloadavg()[0]},
-            },
+            # Other work on the machine shows here; the ratio tolerates it, req/s do not.
+            "machine": serverctl.machine(load_before),
             "server": " ".join(command[1:]),
             "database": "SQLite, fresh temp file, reference data seeded (9 spaces)",
             "tool": tool,
@@ -550,15 +447,9 @@ def run(args: argparse.Namespace) -> int:
             "gunicorn_log_problems": problems,
             "failures": failures,
         }
-        args.results_dir.mkdir(parents=True, exist_ok=True)
-        out = args.results_dir / f"spaces-{started_at:%Y%m%dT%H%M%SZ}.json"
-        out.write_text(json.dumps(result, indent=2) + "\n")
-        print(f"results: {out}")
-        for failure in failures:
-            print(f"FAILED: {failure}", file=sys.stderr)
-        return 1 if failures else 0
+        return serverctl.save_results(args.results_dir, "spaces", started_at, result)
     finally:
-        stop_server(proc)
+        serverctl.stop_servers(servers)
         if args.server_log and log_path.exists():
             shutil.copyfile(log_path, args.server_log)
         shutil.rmtree(tmp, ignore_errors=True)
@@ -577,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
     try:
         return run(args)
-    except BenchError as exc:
+    except ServerError as exc:  # BenchError included
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -3,7 +3,9 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { defineConfig, type Plugin } from 'vite'
+import { defineConfig, type Plugin, type Rollup } from 'vite'
+
+type OutputChunk = Rollup.OutputChunk
 
 const root = dirname(fileURLToPath(import.meta.url))
 const require = createRequire(import.meta.url)
@@ -72,11 +74,23 @@ function postBuild(): Plugin {
     apply: 'build',
     generateBundle(_options, bundle) {
       shell.length = 0
+      // The shell's code is the entry chunk and what it imports statically. Chunks loaded
+      // only on demand — socket.io-client for signed-in users, the feedback pages and the
+      // modules those pages share — are not part of it: the worker caches them on first
+      // use instead (cache first, /assets/), so a visitor's first load never fetches them.
+      const chunks = new Map<string, OutputChunk>()
+      for (const file of Object.values(bundle)) if (file.type === 'chunk') chunks.set(file.fileName, file)
+      const eager = new Set<string>()
+      const visit = (name: string): void => {
+        const chunk = chunks.get(name)
+        if (!chunk || eager.has(name)) return
+        eager.add(name)
+        for (const imported of chunk.imports) visit(imported)
+      }
+      for (const chunk of chunks.values()) if (chunk.isEntry) visit(chunk.fileName)
       for (const file of Object.values(bundle)) {
         if (file.fileName.endsWith('.html') || file.fileName.endsWith('.map')) continue
-        // chunks loaded only on demand (socket.io-client, for signed-in users) are not part
-        // of the shell: the worker caches them on first use instead (cache first, /assets/)
-        if (file.type === 'chunk' && file.isDynamicEntry && !file.isEntry) continue
+        if (file.type === 'chunk' && !eager.has(file.fileName)) continue
         shell.push('/' + file.fileName)
       }
     },

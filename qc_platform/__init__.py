@@ -115,5 +115,9 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(places_blp)
     api.register_blueprint(notifications_blp)
     api.register_blueprint(feedback_blp)
+    # Open311 GeoReport v2: a protocol of its own, outside the OpenAPI document.
+    from qc_platform.open311.routes import blp as open311_blp
+
+    app.register_blueprint(open311_blp)
     # Last: its catch-all file route must not shadow the API.
     app.register_blueprint(webapp_bp)

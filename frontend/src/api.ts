@@ -68,14 +68,8 @@ export interface NotificationPage extends Page<Notification> {
   unread_count: number
 }
 
-/** The Socket.IO `notification` event. */
-export interface LiveNotification {
-  id: number
-  kind: string
-  title: string
-  body: string
-  link: string | null
-  created_at: string
+/** The Socket.IO `notification` event: the new notification and the unread count after it. */
+export interface LiveNotification extends Omit<Notification, 'read_at'> {
   unread_count: number
 }
 
@@ -130,6 +124,7 @@ function flattenFieldErrors(errors: unknown): Record<string, string[]> {
   return out
 }
 
+/** A call to /api/v1; `body` is sent as JSON, or as multipart when it is a FormData. */
 export async function request<T>(
   method: string,
   path: string,
@@ -140,7 +135,9 @@ export async function request<T>(
     Accept: 'application/json',
     'Accept-Language': lang(),
   }
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  // multipart uploads: the browser writes the Content-Type (with its boundary) itself
+  const multipart = body instanceof FormData
+  if (body !== undefined && !multipart) headers['Content-Type'] = 'application/json'
   if (UNSAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken
 
   let res: Response
@@ -148,7 +145,7 @@ export async function request<T>(
     res = await fetch(API + path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : multipart ? body : JSON.stringify(body),
       credentials: 'same-origin',
       signal,
     })

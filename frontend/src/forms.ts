@@ -8,11 +8,14 @@ import { alertBox } from './layout'
 export interface FieldSpec {
   name: string
   label: string
-  type?: 'text' | 'email' | 'password'
+  type?: 'text' | 'email' | 'password' | 'number' | 'date'
   autocomplete?: string
   help?: string
   required?: boolean
   minlength?: number
+  maxlength?: number
+  /** For number fields: `numeric` brings up the phone's digit keyboard. */
+  inputmode?: string
   value?: string
 }
 
@@ -34,6 +37,8 @@ export function inputField(formId: string, f: FieldSpec): Safe {
       ${f.autocomplete ? html`autocomplete="${f.autocomplete}"` : ''}
       ${f.required ? html`required aria-required="true"` : ''}
       ${f.minlength ? html`minlength="${f.minlength}"` : ''}
+      ${f.maxlength ? html`maxlength="${f.maxlength}"` : ''}
+      ${f.inputmode ? html`inputmode="${f.inputmode}"` : ''}
       ${helpId ? html`aria-describedby="${helpId}"` : ''}
     />
     ${f.help ? html`<small class="form-text" id="${helpId}">${f.help}</small>` : ''}

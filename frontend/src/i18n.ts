@@ -114,6 +114,21 @@ const it = {
   preferencesNone: 'Non ci sono tipi di notifica da configurare.',
   backToNotifications: 'Torna alle notifiche',
 
+  navReports: 'Segnalazioni',
+  navInbox: 'Segnalazioni ricevute',
+  pageLoadError: 'Non è stato possibile aprire la pagina. Controlla la connessione e riprova.',
+  reportsSection: 'Segnalazioni',
+  myReportsLink: 'Le mie segnalazioni',
+  newReportLink: 'Fai una segnalazione',
+  inboxLink: 'Segnalazioni ricevute',
+  manageSection: 'Gestione delle segnalazioni',
+  routingRulesLink: 'Chi riceve le segnalazioni (regole)',
+  committeesLink: 'Comitati inquilini',
+  serviceLevelLink: 'Come vengono seguite le segnalazioni in questo complesso',
+  // shown on the profile: custodians and staff ask for it to report on a tenant's behalf,
+  // staff to add a committee member
+  userNumber: 'Numero utente',
+
   footerAbout:
     'Piattaforma del progetto Quartieri Connessi — PON Metro 2014–2020, azione MI1.1.1.a. Comune di Milano.',
   footerApi: 'Documentazione delle API',
@@ -232,6 +247,19 @@ const en: Record<Key, string> = {
   preferencesNone: 'There are no kinds of notification to set.',
   backToNotifications: 'Back to notifications',
 
+  navReports: 'Reports',
+  navInbox: 'Reports received',
+  pageLoadError: 'The page could not be opened. Check your connection and try again.',
+  reportsSection: 'Reports',
+  myReportsLink: 'My reports',
+  newReportLink: 'Make a report',
+  inboxLink: 'Reports received',
+  manageSection: 'Managing reports',
+  routingRulesLink: 'Who receives reports (rules)',
+  committeesLink: 'Tenant committees',
+  serviceLevelLink: 'How reports are handled in this complex',
+  userNumber: 'User number',
+
   footerAbout:
     'Platform of the Quartieri Connessi project — PON Metro 2014–2020, action MI1.1.1.a. City of Milan.',
   footerApi: 'API documentation',
@@ -338,6 +366,13 @@ export function roleName(role: string): string {
 
 export function weekdayNames(): string[] {
   return WEEKDAYS[current]
+}
+
+/** A calendar day ("2026-03-01" or a timestamp), without the time. */
+export function formatDate(iso: string): string {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00`) : new Date(iso)
+  if (Number.isNaN(date.getTime())) return iso
+  return new Intl.DateTimeFormat(current === 'it' ? 'it-IT' : 'en-GB', { dateStyle: 'medium' }).format(date)
 }
 
 export function formatEuroCents(cents: number): string {

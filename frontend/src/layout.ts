@@ -4,6 +4,7 @@ import { html, setHtml, type Safe } from './html'
 import { LANGUAGE_NAMES, lang, plural, setLang, t, isLang, type Lang } from './i18n'
 import { icon } from './icons'
 import { unreadCount } from './notifications'
+import { canReport, hasInbox } from './roles'
 import { currentUser, probablySignedIn } from './session'
 
 const LANGS: Lang[] = ['it', 'en']
@@ -23,6 +24,17 @@ function bell(): Safe {
   return html`<a class="qc-bell" href="/notifiche" aria-label="${bellLabel(count)}">
     ${icon('qc-bell', 'icon-white')}
     <span class="badge qc-bell-badge" aria-hidden="true">${badgeText(count)}</span>
+  </a>`
+}
+
+/** The site's name and tagline, linking home (header and footer). */
+function brandLink(): Safe {
+  return html`<a href="/">
+    ${icon('it-pa')}
+    <div class="it-brand-text">
+      <div class="it-brand-title">${t('siteName')}</div>
+      <div class="it-brand-tagline">${t('siteTagline')}</div>
+    </div>
   </a>`
 }
 
@@ -85,15 +97,7 @@ export function renderHeader(): void {
       <div class="it-header-center-wrapper">
         <div class="container">
           <div class="it-header-center-content-wrapper">
-            <div class="it-brand-wrapper">
-              <a href="/">
-                ${icon('it-pa')}
-                <div class="it-brand-text">
-                  <div class="it-brand-title">${t('siteName')}</div>
-                  <div class="it-brand-tagline">${t('siteTagline')}</div>
-                </div>
-              </a>
-            </div>
+            <div class="it-brand-wrapper">${brandLink()}</div>
           </div>
         </div>
       </div>
@@ -102,7 +106,11 @@ export function renderHeader(): void {
           <ul class="qc-nav-list">
             ${navLink('/', t('navSpaces'))}
             ${signedIn
-              ? navLink('/profilo', t('navProfile'))
+              ? [
+                  canReport(user) || hasInbox(user) ? navLink('/segnalazioni', t('navReports')) : '',
+                  hasInbox(user) ? navLink('/casella', t('navInbox')) : '',
+                  navLink('/profilo', t('navProfile')),
+                ]
               : [navLink('/accedi', t('navSignIn')), navLink('/registrati', t('navRegister'))]}
           </ul>
         </div>
@@ -131,15 +139,7 @@ export function renderFooter(): void {
     html`
       <div class="it-footer-main">
         <div class="container">
-          <div class="it-brand-wrapper py-4">
-            <a href="/">
-              ${icon('it-pa')}
-              <div class="it-brand-text">
-                <div class="it-brand-title">${t('siteName')}</div>
-                <div class="it-brand-tagline">${t('siteTagline')}</div>
-              </div>
-            </a>
-          </div>
+          <div class="it-brand-wrapper py-4">${brandLink()}</div>
           <p class="qc-footer-about pb-3 mb-0">${t('footerAbout')}</p>
         </div>
       </div>

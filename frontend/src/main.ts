@@ -10,7 +10,7 @@ import {
   updateBell,
 } from './layout'
 import { followSession, onLiveNotification, onUnreadChange } from './notifications'
-import { notFoundPage } from './pages/common'
+import { lazyPage, notFoundPage } from './pages/common'
 import { homePage } from './pages/home'
 import { notificationsPage } from './pages/notifications'
 import { preferencesPage } from './pages/preferences'
@@ -34,6 +34,14 @@ route('/registrati', registerPage)
 route('/profilo', profilePage)
 route('/notifiche', notificationsPage)
 route('/notifiche/preferenze', preferencesPage)
+// Feedback (segnalazioni): each page's code is a chunk of its own, loaded on first visit
+route('/segnalazioni', lazyPage(() => import('./feedback/mine'), (m) => m.myReportsPage))
+route('/segnalazioni/nuova', lazyPage(() => import('./feedback/new'), (m) => m.newReportPage))
+route('/segnalazioni/:id', lazyPage(() => import('./feedback/detail'), (m) => m.reportPage))
+route('/casella', lazyPage(() => import('./feedback/inbox'), (m) => m.inboxPage))
+route('/gestione/instradamento', lazyPage(() => import('./feedback/rules'), (m) => m.routingRulesPage))
+route('/gestione/comitati', lazyPage(() => import('./feedback/committees'), (m) => m.committeesPage))
+route('/complessi/:id/servizio', lazyPage(() => import('./feedback/service'), (m) => m.serviceLevelPage))
 setNotFound(notFoundPage)
 onAfterRender(markCurrent)
 

@@ -58,6 +58,13 @@ def record(
     return entry
 
 
+def omit_request_row() -> None:
+    """No generic row for this request: the actor is speaking as the anonymous sender of a
+    report, and a row naming them next to the report would undo the anonymity."""
+    if has_request_context():
+        g.qc_audit_recorded = True
+
+
 def record_request_if_privileged(user, status_code: int) -> None:
     """Boundary hook: a privileged write that recorded nothing still leaves a row."""
     if request.method in {"GET", "HEAD", "OPTIONS"} or status_code >= 400:

@@ -69,6 +69,14 @@ register_messages(
             "it": "Nessun comitato accreditato oggi per questo complesso.",
             "en": "No committee is accredited today for this complex.",
         },
+        "feedback.committee_not_accredited": {
+            "it": "Questo comitato non è accreditato oggi per il complesso della segnalazione.",
+            "en": "That committee is not accredited today for the report's complex.",
+        },
+        "feedback.no_custodian": {
+            "it": "Il complesso non ha custodi a cui assegnare la segnalazione.",
+            "en": "The complex has no custodian to assign the report to.",
+        },
         "feedback.rule_exists": {"it": "La regola esiste già.", "en": "The rule already exists."},
         "feedback.period_inverted": {
             "it": "La fine del periodo deve seguire l'inizio.",

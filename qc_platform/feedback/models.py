@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -43,6 +44,18 @@ class RouteTo:
 
 def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def open_status():
+    """``feedback_reports.status IN ('submitted', 'acknowledged', 'in_progress')``, literally.
+
+    Written into the SQL, not bound: SQLite uses the partial index on open reports
+    (ix_feedback_reports_open_due) only when it can see that the query's WHERE implies the
+    index's, which it cannot through ``?`` parameters. Inbox and escalation use it.
+    """
+    return Report.status.in_(
+        bindparam("open_statuses", list(ReportStatus.OPEN), expanding=True, literal_execute=True)
+    )
 
 
 class FeedbackCategory(db.Model):
@@ -141,7 +154,15 @@ class Report(TimestampMixin, db.Model):
         CheckConstraint("support_count >= 0", name="support_count"),
         Index("ix_feedback_reports_complex_status", "complex_id", "status"),
         Index("ix_feedback_reports_reporter", "reporter_id", "id"),
-        Index("ix_feedback_reports_due", "status", "first_response_due_at"),
+        # Open reports, due first: the inbox's order (a page stops after ``limit`` rows
+        # however many reports there are) and escalation's ``due < now`` range.
+        Index(
+            "ix_feedback_reports_open_due",
+            "first_response_due_at",
+            "id",
+            sqlite_where=text(_in("status", ReportStatus.OPEN)),
+            postgresql_where=text(_in("status", ReportStatus.OPEN)),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

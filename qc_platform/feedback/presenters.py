@@ -16,10 +16,14 @@ from qc_platform.feedback import policies
 from qc_platform.feedback.models import Report, ReportUpdate
 
 
-def _people(ids: set[int]) -> dict[int, User]:
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+def _people(ids: set[int]) -> dict:
+    """``{id: (id, display_name)}``: only what is shown, in one query.
+
+    Also when ``ids`` is empty (a page of anonymous reports): a list then runs the same
+    statements at any page size. Rows, not ``User``s, so no role grants are loaded.
+    """
+    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(sorted(ids))))
+    return {row.id: row for row in rows}
 
 
 def _person(user: User | None) -> dict | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app
+import io
+
+from flask import current_app, send_file
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -10,6 +12,7 @@ from sqlalchemy import select
 
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Forbidden
+from qc_platform.core.http import accepts_multipart
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
 from qc_platform.core.permissions import (
     Permission,
@@ -19,10 +22,12 @@ from qc_platform.core.permissions import (
 )
 from qc_platform.extensions import limiter
 from qc_platform.feedback import (
+    attachments,
     messages,  # noqa: F401 - registers the texts
     policies,
     presenters,
     service,
+    stats,
 )
 from qc_platform.feedback.models import (
     Committee,
@@ -34,9 +39,13 @@ from qc_platform.feedback.models import (
 from qc_platform.feedback.schemas import (
     AccreditationCreateSchema,
     AccreditationSchema,
+    AttachmentSchema,
+    AttachmentUploadSchema,
     CategorySchema,
     CommitteeCreateSchema,
     CommitteeSchema,
+    FeedbackStatsQueryArgsSchema,
+    FeedbackStatsSchema,
     MemberCreateSchema,
     MemberSchema,
     OutcomeSchema,
@@ -303,3 +312,76 @@ class CommitteeMembers(MethodView):
         """Add a member (grants the committee_member role for this committee)."""
         committee = service.get_committee(committee_id)
         return service.add_member(actor=require_login(), committee=committee, **data)
+
+
+@blp.route("/feedback/stats")
+class Stats(MethodView):
+    @blp.arguments(FeedbackStatsQueryArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, FeedbackStatsSchema)
+    def get(self, complex_id, date_from, date_to):
+        """Service levels (public, aggregated, never personal): counts by category and
+        status, median working hours to first answer and to resolution, share answered on
+        time, mean satisfaction. Period in Europe/Rome days, default the last 12 months."""
+        return stats.service_levels(complex_id=complex_id, date_from=date_from, date_to=date_to)
+
+
+@blp.route("/feedback/reports/<int:report_id>/attachments")
+class ReportAttachments(MethodView):
+    @accepts_multipart
+    @login_required
+    @blp.arguments(AttachmentUploadSchema, location="files")
+    @blp.response(201, AttachmentSchema)
+    def post(self, files, report_id):
+        """Attach a photo (JPEG, PNG, WebP) or a PDF of at most 5 MB: sender and recipients.
+
+        The type is read from the content (415 otherwise); photos lose their metadata
+        (EXIF location included) and are turned upright; at most 10 files per report.
+        """
+        user = require_login()
+        report = service.get_visible(user, report_id)
+        upload = files["file"]
+        attachment = attachments.add(
+            uploader=user, report=report, stream=upload.stream, filename=upload.filename
+        )
+        return attachments.present(user, report, [attachment])[0]
+
+    @login_required
+    @blp.response(200, page_schema(AttachmentSchema))
+    def get(self, report_id):
+        """The report's files (whoever sees the report); who uploaded them is never shown."""
+        user = require_login()
+        report = service.get_visible(user, report_id)
+        items = attachments.present(user, report, attachments.for_report(report))
+        return {"items": items, "next_cursor": None}
+
+
+_FILE_CONTENT = {"schema": {"type": "string", "format": "binary"}}
+
+
+@blp.route("/feedback/attachments/<int:attachment_id>")
+class AttachmentFile(MethodView):
+    @login_required
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The file: photos inline, PDFs as a download.",
+                "content": {kind: _FILE_CONTENT for kind in attachments.CONTENT_TYPES},
+            }
+        }
+    )
+    def get(self, attachment_id):
+        """Download an attachment (whoever sees its report)."""
+        user = require_login()
+        attachment, report = attachments.get_visible(user, attachment_id)
+        response = send_file(
+            io.BytesIO(attachments.read(attachment)),
+            mimetype=attachment.content_type,
+            as_attachment=attachment.content_type == attachments.PDF,
+            download_name=attachments.shown_filename(user, report, attachment),
+            conditional=False,
+            etag=False,
+            max_age=None,
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response

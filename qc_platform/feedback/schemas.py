@@ -115,7 +115,8 @@ class UpdateSchema(Schema):
 
 class OutcomeSchema(Schema):
     solved = fields.Boolean(required=True)
-    satisfaction = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    # strict: 4.5 is not a rating (non-strict Integer would silently make it 4)
+    satisfaction = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
 
 
 class ReassignSchema(Schema):
@@ -175,3 +176,113 @@ class MemberSchema(Schema):
     id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
     committee_id = fields.Integer(required=True, attribute="scope_id")
+
+
+# --- service levels (GET /feedback/stats) -------------------------------------------
+
+
+def _plausible_day(value) -> None:
+    if not 2000 <= value.year <= 2999:
+        raise ValidationError("feedback.stats.date_out_of_range")
+
+
+class FeedbackStatsQueryArgsSchema(Schema):
+    complex_id = _id(load_default=None, metadata={"description": "Only this complex."})
+    date_from = fields.Date(
+        data_key="from",
+        load_default=None,
+        validate=_plausible_day,
+        metadata={"description": "First day (Europe/Rome), included; default: 12 months ago."},
+    )
+    date_to = fields.Date(
+        data_key="to",
+        load_default=None,
+        validate=_plausible_day,
+        metadata={
+            "description": "Last day (Europe/Rome), included; default: today. "
+            "At most 5 years after `from`."
+        },
+    )
+
+
+class FeedbackStatsPeriodSchema(Schema):
+    start = fields.Date(data_key="from", required=True)
+    end = fields.Date(data_key="to", required=True)
+
+
+class CategoryCountSchema(Schema):
+    category = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class StatusCountSchema(Schema):
+    status = fields.String(required=True, metadata={"enum": list(ReportStatus.ALL)})
+    count = fields.Integer(required=True)
+
+
+class FeedbackStatsSchema(Schema):
+    period = fields.Nested(FeedbackStatsPeriodSchema, required=True)
+    complex_id = fields.Integer(allow_none=True, required=True)
+    total = fields.Integer(
+        required=True, metadata={"description": "Reports submitted in the period."}
+    )
+    by_category = fields.List(fields.Nested(CategoryCountSchema), required=True)
+    by_status = fields.List(
+        fields.Nested(StatusCountSchema),
+        required=True,
+        metadata={"description": "The period's reports by their status today."},
+    )
+    median_hours_to_first_response = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Median working hours (weekends and holidays not counted) from "
+            "submission to the first public answer; null when none was answered."
+        },
+    )
+    median_hours_to_resolution = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Median working hours from submission to resolution."},
+    )
+    answered_on_time_share = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "0–1: of the reports whose first answer was due in the period "
+            "(deadline already past), those answered by the deadline; null when none."
+        },
+    )
+    mean_satisfaction = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Mean rating 1–5 of the period's reports; null below 3 ratings, "
+            "so that no single person's answer is shown."
+        },
+    )
+    satisfaction_count = fields.Integer(required=True)
+
+
+class AttachmentSchema(Schema):
+    id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(
+        required=True,
+        metadata={"enum": ["image/jpeg", "image/png", "image/webp", "application/pdf"]},
+    )
+    size = fields.Integer(required=True, metadata={"description": "Bytes, as stored."})
+    created_at = fields.AwareDateTime(required=True)
+    url = fields.String(required=True, metadata={"description": "Where to download the file."})
+
+
+class AttachmentUploadSchema(Schema):
+    file = fields.Raw(
+        required=True,
+        metadata={
+            "type": "string",
+            "format": "binary",
+            "description": "A photo (JPEG, PNG, WebP) or a PDF, at most 5 MB; the type is "
+            "read from the content. Photos are stored without their metadata.",
+        },
+    )

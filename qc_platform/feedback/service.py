@@ -11,7 +11,7 @@ from datetime import date
 from importlib import resources
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
 
 from qc_platform.accounts import service as accounts
 from qc_platform.core import audit
@@ -32,6 +32,7 @@ from qc_platform.feedback.models import (
     ReportUpdate,
     RouteTo,
     RoutingRule,
+    open_status,
 )
 from qc_platform.places import service as places
 
@@ -190,6 +191,26 @@ def accredited_committee_for(complex_id: int, on: date) -> Committee | None:
     )
 
 
+def _accredited_for(committee_id: int, complex_id: int, on: date) -> bool:
+    return (
+        db.session.scalar(
+            select(CommitteeAccreditation.id)
+            .join(
+                CommitteeComplex,
+                CommitteeComplex.committee_id == CommitteeAccreditation.committee_id,
+            )
+            .where(
+                CommitteeAccreditation.committee_id == committee_id,
+                CommitteeComplex.complex_id == complex_id,
+                CommitteeAccreditation.valid_from <= on,
+                CommitteeAccreditation.valid_until >= on,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 # --- routing ------------------------------------------------------------------------
 
 
@@ -231,14 +252,21 @@ def route(report: Report) -> list[ReportAssignment]:
 
 def reassign(*, actor, report: Report, route_to: str, committee_id: int | None = None) -> Report:
     """Staff move a report: the old assignments end, a new one starts."""
+    # Like routing: only a committee accredited today for the report's complex receives it,
+    # and only custodians that exist (else the report would reach nobody's inbox).
     if route_to == RouteTo.COMMITTEE:
-        committee = (
-            get_committee(committee_id)
-            if committee_id
-            else accredited_committee_for(report.complex_id, today_in_milan())
-        )
-        if committee is None:
-            raise Conflict("feedback.no_committee")
+        if committee_id:
+            committee = get_committee(committee_id)
+            if not _accredited_for(committee.id, report.complex_id, today_in_milan()):
+                raise Conflict("feedback.committee_not_accredited")
+        else:
+            committee = accredited_committee_for(report.complex_id, today_in_milan())
+            if committee is None:
+                raise Conflict("feedback.no_committee")
+    elif route_to == RouteTo.CUSTODIAN and not accounts.users_with_role(
+        Role.CUSTODIAN, report.complex_id
+    ):
+        raise Conflict("feedback.no_custodian")
     for assignment in report.assignments:
         assignment.active = False
     report.assignments.append(
@@ -329,6 +357,8 @@ def submit(
             object_type="report",
             object_id=report.id,
         )
+    elif anonymous:
+        audit.omit_request_row()
     signals.report_routed.send(report, assignments=assignments)
     return report
 
@@ -368,6 +398,10 @@ def add_update(
         raise Forbidden("feedback.reporter_comment_only")
     if not handler and not policies.is_reporter(author, report):
         raise Forbidden("http.403")
+    if status == report.status:
+        # The current status again is no change: at most a comment, never an empty update
+        # (which would also count as the first answer and stop the service-level clock).
+        status = None
     if status is None and not body.strip():
         raise InvalidInput(
             "feedback.empty_update", errors={"json": {"body": ["feedback.empty_update"]}}
@@ -416,6 +450,8 @@ def add_update(
             object_id=report.id,
             details={"status": update.status_to, "internal": internal},
         )
+    elif report.anonymous:
+        audit.omit_request_row()
     signals.report_updated.send(report, update=update)
     return update
 
@@ -452,6 +488,8 @@ def record_outcome(*, user, report: Report, solved: bool, satisfaction: int) -> 
         raise Forbidden("http.403")
     if report.status != ReportStatus.RESOLVED:
         raise Conflict("feedback.not_resolved")
+    if report.anonymous:
+        audit.omit_request_row()
     report.solved = solved
     report.satisfaction = satisfaction
     now = utcnow()
@@ -503,10 +541,15 @@ def inbox_query(user):
         clauses.append(ReportAssignment.target == RouteTo.STAFF)
     if not clauses:
         return None
-    routed = select(ReportAssignment.report_id).where(
-        ReportAssignment.active.is_(True), or_(*clauses)
+    # Correlated EXISTS, not ``id IN (SELECT …)``: SQLite would build the list of every
+    # active assignment (a third of all reports for staff) on each request; EXISTS is one
+    # index lookup per candidate row, and the first page stops after ``limit`` rows.
+    routed = exists().where(
+        ReportAssignment.report_id == Report.id,
+        ReportAssignment.active.is_(True),
+        or_(*clauses),
     )
-    return select(Report).where(Report.status.in_(ReportStatus.OPEN), Report.id.in_(routed))
+    return select(Report).where(open_status(), routed)
 
 
 # --- routing rules ------------------------------------------------------------------
@@ -561,20 +604,24 @@ def escalate_overdue(now=None) -> list[Report]:
     """Hand overdue reports (no first answer by the deadline) to staff, once each.
 
     Idempotent and safe to run concurrently: a report is escalated once (``escalated_at``),
-    and rows are locked while escalating (PostgreSQL skips rows another run holds).
+    and rows are locked while escalating. PostgreSQL: ``FOR UPDATE OF feedback_reports
+    SKIP LOCKED`` (only the reports' rows: the eager outer join to the category cannot be
+    locked), so a second run skips what the first holds and, once it committed, no longer
+    matches them. SQLite: the CLI's transaction starts with ``BEGIN IMMEDIATE``
+    (core/db.py), so a second run waits for the first and then finds nothing left.
     """
     now = now or utcnow()
     overdue = list(
         db.session.scalars(
             select(Report)
             .where(
-                Report.status.in_(ReportStatus.OPEN),
+                open_status(),
                 Report.first_responded_at.is_(None),
                 Report.escalated_at.is_(None),
                 Report.first_response_due_at < now,
             )
             .order_by(Report.first_response_due_at)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=Report)
         )
     )
     for report in overdue:

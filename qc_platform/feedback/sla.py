@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
-from dateutil.easter import easter
+from dateutil.easter import easter as _easter
 
 from qc_platform.core.clock import ROME
 
@@ -24,8 +25,20 @@ _FIXED_HOLIDAYS = {
 }
 
 
+# San Francesco d'Assisi (4 October), a national holiday again from 2026 (law 151/2025).
+_SAN_FRANCESCO_FROM_YEAR = 2026
+
+
+@cache
+def easter(year: int) -> date:
+    # Cached: the working-hours functions ask once per day they walk over.
+    return _easter(year)
+
+
 def is_holiday(day: date) -> bool:
     if (day.month, day.day) in _FIXED_HOLIDAYS:
+        return True
+    if (day.month, day.day) == (10, 4) and day.year >= _SAN_FRANCESCO_FROM_YEAR:
         return True
     easter_sunday = easter(day.year)
     return day in (easter_sunday, easter_sunday + timedelta(days=1))
@@ -56,20 +69,59 @@ def add_working_hours(start: datetime, hours: int) -> datetime:
         cursor = datetime.combine(day, time(0), tzinfo=ROME)
 
 
+@cache
+def _year(year: int) -> tuple[int, tuple[int, ...]]:
+    """The ordinal of 1 January, and the working days of ``year`` before each of its days.
+
+    ``counts[i]``: working days before the i-th day (from 0); the last item is the year's
+    total. Cached: the statistics measure thousands of spans per request.
+    """
+    first = date(year, 1, 1)
+    counts = [0]
+    day = first
+    while day.year == year:
+        counts.append(counts[-1] + is_working_day(day))
+        day += timedelta(days=1)
+    return first.toordinal(), tuple(counts)
+
+
+def _before(day: date) -> int:
+    first, counts = _year(day.year)
+    return counts[day.toordinal() - first]
+
+
+def _counts(day: date) -> bool:
+    first, counts = _year(day.year)
+    index = day.toordinal() - first
+    return counts[index + 1] != counts[index]
+
+
+def working_days(first: date, last: date) -> int:
+    """Working days from ``first`` (included) to ``last`` (excluded)."""
+    if last <= first:
+        return 0
+    whole_years = sum(_year(year)[1][-1] for year in range(first.year, last.year))
+    return whole_years + _before(last) - _before(first)
+
+
 def working_hours_between(start: datetime, end: datetime) -> float:
-    """Working hours elapsed from ``start`` to ``end`` (0 when end is not after start)."""
+    """Working hours elapsed from ``start`` to ``end`` (0 when end is not after start).
+
+    The part of the first and of the last day, if working days, plus 24 hours for each
+    working day in between: constant time however long the span. Computed on Rome's wall
+    clock, which is exact because no DST change ever falls on a working day (always a
+    Sunday), so every working day has 24 hours.
+    """
     if end <= start:
         return 0.0
-    total = timedelta()
-    local_start, local_end = start.astimezone(ROME), end.astimezone(ROME)
-    day = local_start.date()
-    while day <= local_end.date():
-        if is_working_day(day):
-            day_start = max(local_start, datetime.combine(day, time(0), tzinfo=ROME))
-            day_end = min(
-                local_end, datetime.combine(day + timedelta(days=1), time(0), tzinfo=ROME)
-            )
-            if day_end > day_start:
-                total += day_end - day_start
-        day += timedelta(days=1)
+    local_start = start.astimezone(ROME).replace(tzinfo=None)
+    local_end = end.astimezone(ROME).replace(tzinfo=None)
+    first, last = local_start.date(), local_end.date()
+    if first == last:
+        return (local_end - local_start).total_seconds() / 3600 if _counts(first) else 0.0
+    total = timedelta(days=working_days(first + timedelta(days=1), last))
+    if _counts(first):
+        total += datetime.combine(first + timedelta(days=1), time(0)) - local_start
+    if _counts(last):
+        total += local_end - datetime.combine(last, time(0))
     return total.total_seconds() / 3600

@@ -46,6 +46,8 @@ class ComplexSchema(Schema):
     name = fields.String(required=True)
     address = fields.String(required=True)
     district = fields.String(allow_none=True, required=True)
+    latitude = fields.Float(allow_none=True, required=True)
+    longitude = fields.Float(allow_none=True, required=True)
 
 
 class ComplexCreateSchema(Schema):
@@ -53,6 +55,15 @@ class ComplexCreateSchema(Schema):
     name = _text(160, required=True)
     address = _text(200, required=True)
     district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80))
+    latitude = fields.Float(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=-90, max=90),
+        metadata={"description": "WGS 84; approximate is enough (Open311 lat/long)."},
+    )
+    longitude = fields.Float(
+        load_default=None, allow_none=True, validate=validate.Range(min=-180, max=180)
+    )
 
 
 class OrganisationSchema(Schema):

@@ -145,6 +145,12 @@ def seed_reference_data() -> dict[str, int]:
 
     areas = {a["code"]: ensure(ProjectArea, "code", a, "areas") for a in data["areas"]}
     complexes = {c["code"]: ensure(Complex, "code", c, "complexes") for c in data["complexes"]}
+    for values in data["complexes"]:
+        # Coordinates came after the first seeds: fill them where still missing, and
+        # leave alone any an admin has set since.
+        complex_ = complexes[values["code"]]
+        if complex_.latitude is None and complex_.longitude is None and "latitude" in values:
+            complex_.latitude, complex_.longitude = values["latitude"], values["longitude"]
     organisations = {
         o["slug"]: ensure(Organisation, "slug", o, "organisations") for o in data["organisations"]
     }

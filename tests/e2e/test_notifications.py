@@ -14,11 +14,21 @@ import uuid
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.e2e.helpers import (
+    CSP_LISTENER,
+    PASSWORD,
+    collect_errors,
+    ready,
+    register,
+    serious_axe_violations,
+    sign_in,
+    submit_sign_in_form,
+)
+
 pytestmark = pytest.mark.e2e
 
 CUSTODIAN = "custode@demo.quartiericonnessi.it"
 DEMO_PASSWORD = "quartieri-demo-2026"
-PASSWORD = "una-password-lunga-42"
 REQUESTED_IT = "Nuova richiesta di riconoscimento inquilino"
 APPROVED_IT = "Sei stato/a riconosciuto/a come inquilino/a"
 
@@ -46,36 +56,10 @@ DECIDE_TENANCY_REQUEST = """async ([id, decision]) => {
     return res.status;
 }"""
 
-CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', (e) => {
-  window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline'));
-});
-"""
-
-
-def ready(page: Page) -> None:
-    page.locator("main#main[data-state='ready']").wait_for()
-
 
 def live(page: Page) -> None:
     """The page's Socket.IO connection is up (and the server has put it in the user's room)."""
     expect(page.locator("html")).to_have_attribute("data-live", "connected")
-
-
-def unique_email() -> str:
-    return f"e2e-{uuid.uuid4().hex[:12]}@example.org"
-
-
-def register(context: BrowserContext, name: str, locale: str = "it") -> str:
-    """A new resident, signed in for the context's API requests (not yet for its pages)."""
-    email = unique_email()
-    response = context.request.post(
-        "/api/v1/auth/register",
-        data={"email": email, "password": PASSWORD, "display_name": name, "locale": locale},
-    )
-    assert response.ok, response.text()
-    return email
 
 
 def api_login(context: BrowserContext, email: str, password: str = PASSWORD) -> None:
@@ -95,21 +79,29 @@ def api(context: BrowserContext, method: str, path: str, data: dict | None = Non
     return response.json()
 
 
-def sign_in(page: Page, email: str, password: str = PASSWORD, then: str = r"/profilo$") -> None:
-    """Through the sign-in form, as a person would."""
-    page.goto("/accedi")
-    ready(page)
-    page.locator("form#signin input[name='email']").fill(email)
-    page.locator("form#signin input[name='password']").fill(password)
-    page.locator("form#signin button[type='submit']").click()
-    expect(page).to_have_url(re.compile(then))
-    ready(page)
-
-
 def send_tenancy_request(page: Page) -> int:
     result = page.evaluate(SEND_TENANCY_REQUEST)
     assert result["status"] == 201, result
     return result["body"]["id"]
+
+
+def resident_page(new_context, name: str) -> Page:
+    """A new resident, in a browser of their own, signed in through the form (on /profilo)."""
+    context = new_context()
+    email = register(context, name)
+    page = context.new_page()
+    sign_in(page, email)
+    return page
+
+
+def request_tenancy_as_new_resident(new_context, name: str) -> None:
+    """A new resident, in another browser, asks to be recognised as tenant of Boccioni."""
+    context = new_context()
+    api_login(context, register(context, name))
+    page = context.new_page()
+    page.goto("/")
+    ready(page)
+    send_tenancy_request(page)
 
 
 def custodian_page(new_context, **options) -> Page:
@@ -121,15 +113,19 @@ def custodian_page(new_context, **options) -> Page:
     return page
 
 
+def decide_as_custodian(new_context, verification_id: int, decision: str) -> None:
+    """The demo custodian approves or rejects the request, from a browser of their own."""
+    custodian = custodian_page(new_context)
+    assert custodian.evaluate(DECIDE_TENANCY_REQUEST, [verification_id, decision]) == 200
+
+
 # Live -----------------------------------------------------------------------------------
 
 
 def test_custodian_is_told_live_then_reads_the_notification(new_context) -> None:
     custodian = custodian_page(new_context)
     custodian.context.add_init_script(CSP_LISTENER)
-    errors: list[str] = []
-    custodian.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    custodian.on("pageerror", lambda e: errors.append(str(e)))
+    errors = collect_errors(custodian)
 
     custodian.goto("/notifiche")
     ready(custodian)
@@ -143,13 +139,8 @@ def test_custodian_is_told_live_then_reads_the_notification(new_context) -> None
     custodian.evaluate("() => { window.__sameDocument = true }")
 
     # a resident, in another browser, asks to be recognised as tenant of Boccioni
-    resident_context = new_context()
     name = f"Residente {uuid.uuid4().hex[:6]}"
-    api_login(resident_context, register(resident_context, name))
-    resident = resident_context.new_page()
-    resident.goto("/")
-    ready(resident)
-    send_tenancy_request(resident)
+    request_tenancy_as_new_resident(new_context, name)
 
     # the custodian's bell counts it, and a toast says so, without a reload
     expect(bell).to_have_accessible_name("Notifiche, 1 non letta")
@@ -199,10 +190,7 @@ def test_custodian_is_told_live_then_reads_the_notification(new_context) -> None
 
 
 def test_resident_follows_the_decision_from_the_list(new_context) -> None:
-    resident_context = new_context()
-    email = register(resident_context, "Giulia Inquilina")
-    resident = resident_context.new_page()
-    sign_in(resident, email)
+    resident = resident_page(new_context, "Giulia Inquilina")
     resident.goto("/notifiche")
     ready(resident)
     live(resident)
@@ -210,8 +198,7 @@ def test_resident_follows_the_decision_from_the_list(new_context) -> None:
     expect(resident.locator(".qc-notifications-empty")).to_contain_text("Non hai ancora notifiche")
     verification_id = send_tenancy_request(resident)
 
-    custodian = custodian_page(new_context)
-    assert custodian.evaluate(DECIDE_TENANCY_REQUEST, [verification_id, "approve"]) == 200
+    decide_as_custodian(new_context, verification_id, "approve")
 
     bell = resident.locator("header a.qc-bell")
     expect(bell).to_have_accessible_name("Notifiche, 1 non letta")
@@ -239,18 +226,14 @@ def test_resident_follows_the_decision_from_the_list(new_context) -> None:
 
 
 def test_the_toast_link_marks_read_and_navigates(new_context) -> None:
-    resident_context = new_context()
-    email = register(resident_context, "Marco Inquilino")
-    resident = resident_context.new_page()
-    sign_in(resident, email)  # on /profilo
+    resident = resident_page(new_context, "Marco Inquilino")  # on /profilo
     live(resident)
     verification_id = send_tenancy_request(resident)
     resident.goto("/")
     ready(resident)
     live(resident)
 
-    custodian = custodian_page(new_context)
-    assert custodian.evaluate(DECIDE_TENANCY_REQUEST, [verification_id, "reject"]) == 200
+    decide_as_custodian(new_context, verification_id, "reject")
 
     bell = resident.locator("header a.qc-bell")
     expect(bell).to_have_accessible_name("Notifiche, 1 non letta")
@@ -322,9 +305,7 @@ def test_notification_pages_ask_to_sign_in_first(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/accedi\?next=%2Fnotifiche$"))
     ready(page)
     expect(page.locator("header a.qc-bell")).to_have_count(0)
-    page.locator("form#signin input[name='email']").fill(CUSTODIAN)
-    page.locator("form#signin input[name='password']").fill(DEMO_PASSWORD)
-    page.locator("form#signin button[type='submit']").click()
+    submit_sign_in_form(page, CUSTODIAN, DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/notifiche$"))
     ready(page)
     expect(page.locator("header a.qc-bell")).to_be_visible()
@@ -337,10 +318,7 @@ def test_notification_pages_ask_to_sign_in_first(page: Page) -> None:
 def test_preferences_toggle_save_and_stay_saved(new_context, mail_sink) -> None:
     if mail_sink is None:
         pytest.skip("aiosmtpd is not installed: the live server has no e-mail")
-    context = new_context()
-    email = register(context, "Paola Preferenze")
-    page = context.new_page()
-    sign_in(page, email)
+    page = resident_page(new_context, "Paola Preferenze")
     page.goto("/notifiche")
     ready(page)
     page.get_by_role("link", name="Preferenze e-mail").click()
@@ -365,7 +343,7 @@ def test_preferences_toggle_save_and_stay_saved(new_context, mail_sink) -> None:
     expect(page.get_by_role("switch", name="Nuovi ruoli")).not_to_be_checked()
     saved = {
         p["kind"]: p["email"]
-        for p in api(context, "GET", "/api/v1/notifications/preferences")["items"]
+        for p in api(page.context, "GET", "/api/v1/notifications/preferences")["items"]
     }
     assert saved["account.role_granted"] is False
 
@@ -383,10 +361,7 @@ def test_preferences_toggle_save_and_stay_saved(new_context, mail_sink) -> None:
 
 
 def test_preferences_without_email_are_shown_but_disabled(new_context) -> None:
-    context = new_context()
-    email = register(context, "Senza Posta")
-    page = context.new_page()
-    sign_in(page, email)
+    page = resident_page(new_context, "Senza Posta")
 
     # the same server's answer, as a server without SMTP would give it
     def without_email(route) -> None:
@@ -409,20 +384,6 @@ def test_preferences_without_email_are_shown_but_disabled(new_context) -> None:
 # Accessibility ----------------------------------------------------------------------------
 
 
-def serious_axe_violations(page: Page, axe_source) -> list[dict]:
-    page.add_script_tag(path=str(axe_source))
-    violations = page.evaluate(
-        """async () => {
-            const result = await axe.run(document, { resultTypes: ['violations'] });
-            return result.violations.map((v) => ({
-                id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
-            }));
-        }"""
-    )
-    return [v for v in violations if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.parametrize("language", ["it", "en"])
 def test_axe_finds_no_serious_violation_on_the_notification_pages(
     new_context, axe_source, language: str
@@ -436,12 +397,7 @@ def test_axe_finds_no_serious_violation_on_the_notification_pages(
     expect(custodian.locator("html")).to_have_attribute("lang", language)
 
     # an unread item in the list and a toast on screen while axe looks
-    resident_context = new_context()
-    api_login(resident_context, register(resident_context, "Axe Residente"))
-    resident = resident_context.new_page()
-    resident.goto("/")
-    ready(resident)
-    send_tenancy_request(resident)
+    request_tenancy_as_new_resident(new_context, "Axe Residente")
     expect(custodian.locator("#qc-toasts .qc-toast")).to_have_count(1)
     expect(custodian.locator("main li.qc-notification[data-unread='true']")).to_have_count(1)
     bell_name = {"it": "Notifiche, 1 non letta", "en": "Notifications, 1 unread"}[language]

@@ -6,11 +6,21 @@ Waits are on page state (``main[data-state=ready]``, URLs, texts), never on the 
 from __future__ import annotations
 
 import re
-import uuid
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import (
+    CSP_LISTENER,
+    PASSWORD,
+    collect_errors,
+    ready,
+    register,
+    serious_axe_violations,
+    sign_in,
+    unique_email,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -26,17 +36,7 @@ SPACES_BY_AREA = {
 }
 WEEKDAYS_IT = ["Lunedì", "Martedì", "Mercoledì", "Giovedì", "Venerdì", "Sabato", "Domenica"]
 WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-PASSWORD = "una-password-lunga-42"
 HOME_BUDGET_BYTES = 300 * 1024
-
-
-def ready(page: Page) -> None:
-    """The current page has loaded its data and rendered."""
-    page.locator("main#main[data-state='ready']").wait_for()
-
-
-def unique_email() -> str:
-    return f"e2e-{uuid.uuid4().hex[:12]}@example.org"
 
 
 def register_through_form(page: Page, name: str, email: str) -> None:
@@ -50,6 +50,7 @@ def register_through_form(page: Page, name: str, email: str) -> None:
 
 
 def sign_in_through_form(page: Page, email: str, password: str = PASSWORD) -> None:
+    """By the fields' labels, as a screen reader names them (helpers.sign_in goes by name)."""
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.locator("form#signin").get_by_role("button", name="Accedi").click()
@@ -203,42 +204,19 @@ def test_unknown_space_shows_not_found(page: Page) -> None:
 AXE_PAGES = ["/", "/spazi/boccioni", "/accedi", "/registrati", "/profilo"]
 
 
-def serious_axe_violations(page: Page, axe_source) -> list[dict]:
-    page.add_script_tag(path=str(axe_source))
-    violations = page.evaluate(
-        """async () => {
-            const result = await axe.run(document, { resultTypes: ['violations'] });
-            return result.violations.map((v) => ({
-                id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
-            }));
-        }"""
-    )
-    return [v for v in violations if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.parametrize("language", ["it", "en"])
 def test_axe_finds_no_serious_violation(new_context, axe_source, language: str) -> None:
     # add_script_tag injects inline code, which the CSP forbids: bypass it for axe only
     context = new_context(bypass_csp=True)
     page = context.new_page()
-    email = unique_email()
-    context.request.post(
-        "/api/v1/auth/register",
-        data={"email": email, "password": PASSWORD, "display_name": "Axe", "locale": language},
-    )
+    email = register(context, "Axe", locale=language)
     page.goto("/")
     page.evaluate("lang => localStorage.setItem('qc.lang', lang)", language)
 
     found = {}
     for path in AXE_PAGES:
         if path == "/profilo":
-            page.goto("/accedi")
-            ready(page)
-            page.locator("form#signin input[name='email']").fill(email)
-            page.locator("form#signin input[name='password']").fill(PASSWORD)
-            page.locator("form#signin button[type='submit']").click()
-            expect(page).to_have_url(re.compile(r"/profilo$"))
+            sign_in(page, email)
         else:
             page.goto(path)
         ready(page)
@@ -300,21 +278,12 @@ def test_home_first_load_is_small_and_local(new_context) -> None:
 
 # (f) ---------------------------------------------------------------------------------------
 
-CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', (e) => {
-  window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline'));
-});
-"""
-
 
 def test_home_has_no_console_errors_or_csp_violations(new_context) -> None:
     context = new_context()
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = collect_errors(page)
 
     response = page.goto("/")
     assert response is not None

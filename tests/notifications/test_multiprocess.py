@@ -35,6 +35,7 @@ from tests.notifications.live_servers import (
     Server,
     app_env,
     flask_cli,
+    prepare_database,
     print_logs,
     start_server,
     stop_servers,
@@ -171,8 +172,7 @@ def cluster(redis_url) -> Iterator[Cluster]:
             QC_ARGON2_MEMORY_COST="8",
             QC_FRONTEND_DIST=str(tmp),  # no web app is needed, only the API
         )
-        flask_cli(env, "db", "upgrade")
-        flask_cli(env, "qc", "seed", "--demo")
+        prepare_database(env)
 
         servers: list[Server] = []
         stack.callback(stop_servers, servers)

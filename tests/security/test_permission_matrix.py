@@ -7,6 +7,7 @@ with a valid request, so the status reflects the permission rule and nothing els
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,6 +77,8 @@ class Case:
     expected: dict[str, int]
     path: Callable[[World], str] | str
     json: Callable[[World], dict] | dict | None = None
+    # A multipart form instead of JSON (uploads): ``{"file": (stream, name)}``.
+    form: Callable[[World], dict] | None = None
 
 
 def expect(default: int, anonymous: int | None = None, **overrides: int) -> dict[str, int]:
@@ -163,6 +166,31 @@ def _rule(w: World) -> int:
     )
     persist()
     return rule.id
+
+
+def _photo() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "orange").save(out, format="PNG")
+    return out.getvalue()
+
+
+def _attachment(w: World) -> int:
+    if "attachment" not in w.extra:
+        from qc_platform.feedback import attachments
+        from qc_platform.feedback import service as feedback
+
+        report = feedback.get_visible(w.users["tenant"], _report(w))
+        attachment = attachments.add(
+            uploader=w.users["tenant"],
+            report=report,
+            stream=io.BytesIO(_photo()),
+            filename="ascensore.png",
+        )
+        persist()
+        w.extra["attachment"] = attachment.id
+    return w.extra["attachment"]
 
 
 def _committee(w: World) -> int:
@@ -277,6 +305,7 @@ MATRIX: dict[str, Case] = {
     ),
     # --- feedback -------------------------------------------------------------------
     "GET /api/v1/feedback/categories": Case(PUBLIC, "/api/v1/feedback/categories"),
+    "GET /api/v1/feedback/stats": Case(PUBLIC, "/api/v1/feedback/stats"),
     "POST /api/v1/feedback/reports": Case(
         # custodians and staff report only on a tenant's behalf, naming them: 422 without
         expect(403, anonymous=401, tenant=201, custodian=422, staff=422, admin=422),
@@ -315,6 +344,18 @@ MATRIX: dict[str, Case] = {
         lambda w: f"/api/v1/feedback/reports/{_report(w)}/reassign",
         {"route_to": "staff"},
     ),
+    "POST /api/v1/feedback/reports/<int:report_id>/attachments": Case(
+        # its sender, its recipients and staff (a public report's other readers: 403)
+        expect(404, anonymous=401, tenant=201, custodian=201, staff=201, admin=201),
+        lambda w: f"/api/v1/feedback/reports/{_report(w)}/attachments",
+        form=lambda w: {"file": (io.BytesIO(_photo()), "foto.png")},
+    ),
+    "GET /api/v1/feedback/reports/<int:report_id>/attachments": Case(
+        REPORT_VISIBLE, lambda w: f"/api/v1/feedback/reports/{_report(w)}/attachments"
+    ),
+    "GET /api/v1/feedback/attachments/<int:attachment_id>": Case(
+        REPORT_VISIBLE, lambda w: f"/api/v1/feedback/attachments/{_attachment(w)}"
+    ),
     "GET /api/v1/feedback/inbox": Case(
         expect(403, anonymous=401, custodian=200, committee_member=200, staff=200, admin=200),
         "/api/v1/feedback/inbox",
@@ -348,6 +389,38 @@ MATRIX: dict[str, Case] = {
         lambda w: f"/api/v1/committees/{_committee(w)}/members",
         lambda w: {"user_id": w.users["resident"].id},
     ),
+    # --- Open311 GeoReport v2: public, or the api_key's owner (here sent as Bearer) ------
+    **{
+        f"GET /open311/v2/{path}.<any(json, xml):fmt>": Case(PUBLIC, f"/open311/v2/{example}")
+        for path, example in (
+            ("discovery", "discovery.json"),
+            ("services", "services.xml"),
+            ("services/<service_code>", "services/maintenance.json"),
+            ("requests", "requests.xml"),
+        )
+    },
+    "POST /open311/v2/requests.<any(json, xml):fmt>": Case(
+        # only the complex's own tenants; without an api_key 403 too (Open311 has no 401)
+        expect(403, tenant=200),
+        "/open311/v2/requests.json",
+        form=lambda w: {
+            "service_code": "maintenance",
+            "address_id": str(w.complex_a),
+            "description": "La luce della scala B non funziona.",
+        },
+    ),
+    "GET /open311/v2/requests/<int:request_id>.<any(json, xml):fmt>": Case(
+        # a private report: its sender, its recipients, staff; to anyone else it is not there
+        expect(404, tenant=200, custodian=200, staff=200, admin=200),
+        lambda w: f"/open311/v2/requests/{_report(w)}.xml",
+    ),
+    "GET /open311/v2/tokens/<token>.<any(json, xml):fmt>": Case(
+        expect(404), "/open311/v2/tokens/abc123.json"
+    ),
+    **{
+        f"{method} /open311/v2/<path:rest>": Case(expect(404), "/open311/v2/nothing/here.json")
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+    },
     # --- places -------------------------------------------------------------------
     "GET /api/v1/areas": Case(PUBLIC, "/api/v1/areas"),
     "POST /api/v1/areas": Case(
@@ -439,7 +512,8 @@ def test_permission(client, route, role):
     path = case.path(world) if callable(case.path) else case.path
     body = case.json(world) if callable(case.json) else case.json
     headers = {} if role == "anonymous" else bearer(world.users[role])
-    response = client.open(path, method=method, json=body, headers=headers)
+    form = case.form(world) if case.form else None
+    response = client.open(path, method=method, json=body, data=form, headers=headers)
     assert response.status_code == case.expected[role], (
         f"{route} as {role}: {response.status_code} {response.get_data(as_text=True)[:300]}"
     )

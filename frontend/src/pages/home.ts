@@ -2,9 +2,9 @@ import { api, type Area, type Space } from '../api'
 import { html, setHtml } from '../html'
 import { formatEuroCents, lang, t } from '../i18n'
 import { icon } from '../icons'
-import { alertBox, loadingView, setTitle } from '../layout'
+import { loadingView, setTitle } from '../layout'
 import type { PageContext } from '../router'
-import { errorMessage } from './common'
+import { errorView } from './common'
 
 // Areas are localised by the server: cache per language for back/forward navigation.
 const cache = new Map<string, { areas: Area[]; spaces: Space[] }>()
@@ -64,13 +64,7 @@ export async function homePage({ main, signal }: PageContext): Promise<void> {
       cache.set(language, data)
     } catch (err) {
       if (signal.aborted) throw err
-      setHtml(
-        main,
-        html`<div class="container py-5">
-          <h1>${t('homeTitle')}</h1>
-          <div aria-live="assertive">${alertBox('danger', errorMessage(err))}</div>
-        </div>`,
-      )
+      setHtml(main, errorView('homeTitle', err))
       return
     }
   }

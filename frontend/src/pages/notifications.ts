@@ -1,8 +1,8 @@
-import { api, type LiveNotification, type Notification, type NotificationPage } from '../api'
+import { api, type LiveNotification, type Notification } from '../api'
 import { html, setHtml, type Safe } from '../html'
 import { formatDateTime, plural, t } from '../i18n'
 import { icon } from '../icons'
-import { alertBox, loadingView, setTitle } from '../layout'
+import { alertBox } from '../layout'
 import {
   markAllRead,
   markRead,
@@ -12,9 +12,8 @@ import {
   safeLink,
   setUnread,
 } from '../notifications'
-import { navigate, type PageContext } from '../router'
-import { loadSession } from '../session'
-import { errorMessage } from './common'
+import type { PageContext } from '../router'
+import { errorMessage, loadForSignedIn } from './common'
 
 const PAGE_SIZE = 20
 
@@ -68,31 +67,12 @@ function pageView(): Safe {
   </div>`
 }
 
-function errorView(err: unknown): Safe {
-  return html`<div class="container py-5">
-    <h1>${t('notificationsTitle')}</h1>
-    <div aria-live="assertive">${alertBox('danger', errorMessage(err))}</div>
-  </div>`
-}
-
-export async function notificationsPage({ main, signal }: PageContext): Promise<void> {
-  setTitle(t('notificationsTitle'))
-  setHtml(main, loadingView())
-  let first: NotificationPage
-  try {
-    const me = await loadSession()
-    if (signal.aborted) return
-    if (!me) {
-      navigate('/accedi?next=' + encodeURIComponent(location.pathname), { replace: true })
-      return
-    }
-    first = await api.notifications({ limit: PAGE_SIZE }, signal)
-  } catch (err) {
-    if (signal.aborted) throw err
-    setHtml(main, errorView(err))
-    return
-  }
-  if (signal.aborted) return
+export async function notificationsPage(context: PageContext): Promise<void> {
+  const { main, signal } = context
+  const first = await loadForSignedIn(context, 'notificationsTitle', (signal) =>
+    api.notifications({ limit: PAGE_SIZE }, signal),
+  )
+  if (!first) return
 
   setHtml(main, pageView())
   const q = <T extends Element>(selector: string): T => main.querySelector<T>(selector) as T

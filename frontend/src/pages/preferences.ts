@@ -2,10 +2,9 @@ import { api, type NotificationPreference, type NotificationPreferences } from '
 import { busy, showApiError, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
 import { t } from '../i18n'
-import { alertBox, loadingView, setTitle } from '../layout'
-import { navigate, type PageContext } from '../router'
-import { loadSession } from '../session'
-import { errorMessage } from './common'
+import { alertBox } from '../layout'
+import type { PageContext } from '../router'
+import { loadForSignedIn } from './common'
 
 const FORM = 'preferences'
 
@@ -64,31 +63,13 @@ function formView(prefs: NotificationPreferences): Safe {
   </div>`
 }
 
-function errorView(err: unknown): Safe {
-  return html`<div class="container py-5">
-    <h1>${t('preferencesTitle')}</h1>
-    <div aria-live="assertive">${alertBox('danger', errorMessage(err))}</div>
-  </div>`
-}
-
-export async function preferencesPage({ main, signal }: PageContext): Promise<void> {
-  setTitle(t('preferencesTitle'))
-  setHtml(main, loadingView())
-  let prefs: NotificationPreferences
-  try {
-    const me = await loadSession()
-    if (signal.aborted) return
-    if (!me) {
-      navigate('/accedi?next=' + encodeURIComponent(location.pathname), { replace: true })
-      return
-    }
-    prefs = await api.notificationPreferences(signal)
-  } catch (err) {
-    if (signal.aborted) throw err
-    setHtml(main, errorView(err))
-    return
-  }
-  if (signal.aborted) return
+export async function preferencesPage(context: PageContext): Promise<void> {
+  const { main } = context
+  const loaded = await loadForSignedIn(context, 'preferencesTitle', (signal) =>
+    api.notificationPreferences(signal),
+  )
+  if (!loaded) return
+  let prefs: NotificationPreferences = loaded
 
   setHtml(main, formView(prefs))
   const form = main.querySelector<HTMLFormElement>(`#${FORM}`)

@@ -3,9 +3,10 @@ import { html, setHtml } from '../html'
 import { LANGUAGE_NAMES, isLang, roleName, t, type Key } from '../i18n'
 import { icon } from '../icons'
 import { alertBox, loadingView, setTitle } from '../layout'
+import { canReport, hasInbox, isStaff } from '../roles'
 import { navigate, type PageContext } from '../router'
 import { refreshSession, signOut } from '../session'
-import { errorMessage } from './common'
+import { errorMessage, errorView } from './common'
 
 const SCOPE_KEYS: Record<string, Key> = {
   complex: 'scopeComplex',
@@ -30,6 +31,7 @@ function profileView(me: Me) {
     <dl class="qc-facts qc-profile">
       <div><dt>${t('displayName')}</dt><dd class="qc-display-name">${me.display_name}</dd></div>
       <div><dt>${t('email')}</dt><dd class="qc-email">${me.email}</dd></div>
+      <div><dt>${t('userNumber')}</dt><dd class="qc-user-number">${me.id}</dd></div>
       <div><dt>${t('language')}</dt><dd class="qc-locale">${language}</dd></div>
     </dl>
     <h2 class="h4">${t('roles')}</h2>
@@ -47,6 +49,21 @@ function profileView(me: Me) {
       <a href="/notifiche">${t('notificationsTitle')}</a> ·
       <a href="/notifiche/preferenze">${t('preferencesTitle')}</a>
     </p>
+    ${canReport(me) || hasInbox(me)
+      ? html`<h2 class="h4 mt-4">${t('reportsSection')}</h2>
+          <ul class="qc-profile-links">
+            <li><a href="/segnalazioni">${t('myReportsLink')}</a></li>
+            ${canReport(me) ? html`<li><a href="/segnalazioni/nuova">${t('newReportLink')}</a></li>` : ''}
+            ${hasInbox(me) ? html`<li><a href="/casella">${t('inboxLink')}</a></li>` : ''}
+          </ul>`
+      : ''}
+    ${isStaff(me)
+      ? html`<h2 class="h4 mt-4">${t('manageSection')}</h2>
+          <ul class="qc-profile-links">
+            <li><a href="/gestione/instradamento">${t('routingRulesLink')}</a></li>
+            <li><a href="/gestione/comitati">${t('committeesLink')}</a></li>
+          </ul>`
+      : ''}
     <button type="button" class="btn btn-outline-primary mt-4 qc-signout">
       ${icon('it-logout', 'icon-primary icon-sm')} <span>${t('signOut')}</span>
     </button>
@@ -61,13 +78,7 @@ export async function profilePage({ main, signal }: PageContext): Promise<void> 
     me = await refreshSession()
   } catch (err) {
     if (signal.aborted) throw err
-    setHtml(
-      main,
-      html`<div class="container py-5">
-        <h1>${t('profileTitle')}</h1>
-        <div aria-live="assertive">${alertBox('danger', errorMessage(err))}</div>
-      </div>`,
-    )
+    setHtml(main, errorView('profileTitle', err))
     return
   }
   if (signal.aborted) return

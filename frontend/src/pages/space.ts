@@ -64,6 +64,11 @@ function spaceView(space: Space) {
         <dd class="qc-space-address">${space.address}</dd>
       </div>
     </dl>
+    ${space.complex_id
+      ? html`<p class="qc-service-link">
+          <a href="/complessi/${space.complex_id}/servizio">${t('serviceLevelLink')}</a>
+        </p>`
+      : ''}
     <div class="row">
       <section class="col-12 col-lg-7 mb-4" aria-labelledby="space-about">
         <h2 id="space-about" class="h4">${t('spaceDescription')}</h2>

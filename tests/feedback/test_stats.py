@@ -1,0 +1,335 @@
+"""``GET /api/v1/feedback/stats``: the public service levels, on a data set worked out by hand.
+
+Durations are in working hours (weekends and holidays do not count), as for the deadline.
+The clock is frozen; the reports' timestamps are written directly, so every figure below
+can be checked with a calendar.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from qc_platform.core.clock import ROME
+from qc_platform.core.querycount import count_queries
+from qc_platform.extensions import db
+from qc_platform.feedback import sla
+from qc_platform.feedback.models import Report
+from tests.accounts.factories import persist
+from tests.feedback.factories import category_id, complex_ab, tenant
+
+STATS = "/api/v1/feedback/stats"
+MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
+TOP_KEYS = {
+    "period",
+    "complex_id",
+    "total",
+    "by_category",
+    "by_status",
+    "median_hours_to_first_response",
+    "median_hours_to_resolution",
+    "answered_on_time_share",
+    "mean_satisfaction",
+    "satisfaction_count",
+}
+
+
+def rome(year, month, day, hour=0, minute=0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=ROME)
+
+
+def add_report(
+    reporter,
+    complex_id: int,
+    created: datetime,
+    *,
+    category: str = "maintenance",
+    status: str = "submitted",
+    responded: datetime | None = None,
+    resolved: datetime | None = None,
+    satisfaction: int | None = None,
+    title: str = "Segnalazione",
+    anonymous: bool = False,
+) -> Report:
+    """A report with the given history, its deadline 48 working hours after ``created``."""
+    report = Report(
+        complex_id=complex_id,
+        category_id=category_id(category),
+        reporter_id=reporter.id,
+        submitted_by_id=reporter.id,
+        title=title,
+        description=f"{title}: descrizione dettagliata.",
+        anonymous=anonymous,
+        status=status,
+        first_response_due_at=sla.add_working_hours(created, 48),
+        first_responded_at=responded,
+        resolved_at=resolved,
+        closed_at=resolved if status == "closed" else None,
+        solved=True if satisfaction else None,
+        satisfaction=satisfaction,
+        created_at=created,
+        updated_at=created,
+    )
+    db.session.add(report)
+    return report
+
+
+@pytest.fixture
+def data_set():
+    """March 2026, complex A (Boccioni) and B (Fratelli Zoia); hours are working hours.
+
+    | report | complex | sent | first answer (h) | due | on time | resolved (h) | rating |
+    |---|---|---|---|---|---|---|---|
+    | R0 | A | Fri 27 Feb 12:00 | Tue 3 Mar 13:00 | Tue 3 Mar 12:00 | no | – | – |
+    | R1 | A | Mon 2 Mar 10:00 | 14:00 (4) | Wed 4 Mar 10:00 | yes | Wed 4 Mar 10:00 (48) | 5 |
+    | R2 | A | Fri 6 Mar 17:00 | Mon 09:00 (16) | Tue 10 Mar 17:00 | yes | Tue 17:00 (48) | 4 |
+    | R3 | A | Wed 11 Mar 12:00 | Mon 16 12:00 (72) | Fri 13 Mar 12:00 | no | Tue 17 (96) | 1 |
+    | R4 | A | Thu 19 Mar 08:00 | – | Mon 23 Mar 08:00 | no | – | – |
+    | R5 | A | Fri 27 Mar 17:00 CET | Tue 31 10:00 CEST (41) | Tue 31 Mar 17:00 | yes | – | – |
+    | R6 | A, cleaning | Mon 30 Mar 09:00 | 10:00 (1), rejected | Wed 1 Apr (April) | – | – | – |
+    | R7 | B, safety | Tue 10 Mar 10:00 | 10:30 (0.5) | Thu 12 Mar 10:00 | yes | 11:00 (1) | 2 |
+    | R8 | A | Thu 2 Apr 10:00 | – | Tue 7 Apr 10:00 (Easter Monday) | no | – | – |
+    """
+    a, b = complex_ab()
+    people = {
+        "a": tenant(a, display_name="Giuseppina Verdi-Anonima", email="giuseppina@example.org"),
+        "a2": tenant(a, display_name="Ottavio Bellini", email="ottavio.bellini@example.org"),
+        "b": tenant(b, display_name="Rosalba Ferri", email="rosalba.ferri@example.org"),
+    }
+    # fmt: off
+    add_report(people["a"], a, rome(2026, 2, 27, 12), status="in_progress",
+               responded=rome(2026, 3, 3, 13), title="Caldaia centrale guasta")
+    add_report(people["a"], a, rome(2026, 3, 2, 10), status="closed",
+               responded=rome(2026, 3, 2, 14), resolved=rome(2026, 3, 4, 10), satisfaction=5,
+               title="Ascensore scala C bloccato", anonymous=True)
+    add_report(people["a2"], a, rome(2026, 3, 6, 17), status="closed",
+               responded=rome(2026, 3, 9, 9), resolved=rome(2026, 3, 10, 17), satisfaction=4,
+               title="Portone che non si chiude")
+    add_report(people["a2"], a, rome(2026, 3, 11, 12), status="closed",
+               responded=rome(2026, 3, 16, 12), resolved=rome(2026, 3, 17, 12), satisfaction=1,
+               title="Infiltrazioni dal tetto")
+    add_report(people["a"], a, rome(2026, 3, 19, 8), title="Luce del cortile spenta",
+               anonymous=True)
+    add_report(people["a2"], a, rome(2026, 3, 27, 17), status="in_progress",
+               responded=rome(2026, 3, 31, 10), title="Citofono muto")
+    add_report(people["a"], a, rome(2026, 3, 30, 9), category="cleaning", status="rejected",
+               responded=rome(2026, 3, 30, 10), title="Scale sporche")
+    add_report(people["b"], b, rome(2026, 3, 10, 10), category="safety", status="closed",
+               responded=rome(2026, 3, 10, 10, 30), resolved=rome(2026, 3, 10, 11),
+               satisfaction=2, title="Cancello aperto di notte")
+    add_report(people["a"], a, rome(2026, 4, 2, 10), title="Perdita in cantina")
+    # fmt: on
+    persist()
+    return {"a": a, "b": b, "people": people}
+
+
+def get_stats(client, **query):
+    response = client.get(STATS, query_string=query)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def counts(rows: list[dict], key: str) -> dict[str, int]:
+    return {row[key]: row["count"] for row in rows if row["count"]}
+
+
+@pytest.fixture(autouse=True)
+def june_2026():
+    with time_machine.travel(rome(2026, 6, 15, 12), tick=False):
+        yield
+
+
+def test_one_complex_in_march(client, data_set):
+    body = get_stats(client, complex_id=data_set["a"], **MARCH)
+    assert set(body) == TOP_KEYS
+    assert body["period"] == MARCH
+    assert body["complex_id"] == data_set["a"]
+    assert body["total"] == 6  # R1–R6: R0 was sent in February, R8 in April
+    assert counts(body["by_category"], "category") == {"maintenance": 5, "cleaning": 1}
+    assert counts(body["by_status"], "status") == {
+        "closed": 3,
+        "submitted": 1,
+        "in_progress": 1,
+        "rejected": 1,
+    }
+    assert body["median_hours_to_first_response"] == 16.0  # 1, 4, [16], 41, 72
+    assert body["median_hours_to_resolution"] == 48.0  # 48, [48], 96
+    assert body["answered_on_time_share"] == 0.5  # due in March: R0 R1 R2 R3 R4 R5, 3 on time
+    assert body["mean_satisfaction"] == 3.33  # (5 + 4 + 1) / 3
+    assert body["satisfaction_count"] == 3
+
+
+def test_all_complexes_in_march(client, data_set):
+    body = get_stats(client, **MARCH)
+    assert body["complex_id"] is None
+    assert body["total"] == 7
+    assert counts(body["by_category"], "category") == {
+        "maintenance": 5,
+        "cleaning": 1,
+        "safety": 1,
+    }
+    assert body["median_hours_to_first_response"] == 10.0  # 0.5, 1, [4, 16], 41, 72
+    assert body["median_hours_to_resolution"] == 48.0  # 1, [48, 48], 96
+    assert body["answered_on_time_share"] == 0.571  # 4 of 7
+    assert body["mean_satisfaction"] == 3.0  # (5 + 4 + 1 + 2) / 4
+    assert body["satisfaction_count"] == 4
+
+
+def test_every_category_and_status_is_listed_even_at_zero(client, data_set):
+    body = get_stats(client, complex_id=data_set["b"], **MARCH)
+    assert [row["category"] for row in body["by_category"]] == [
+        "maintenance",
+        "cleaning",
+        "safety",
+        "living-together",
+        "space-services",
+        "suggestion",
+        "praise",
+    ]
+    assert [row["status"] for row in body["by_status"]] == [
+        "submitted",
+        "acknowledged",
+        "in_progress",
+        "resolved",
+        "closed",
+        "rejected",
+        "duplicate",
+    ]
+    assert sum(row["count"] for row in body["by_category"]) == body["total"] == 1
+
+
+def test_a_single_rating_is_not_shown(client, data_set):
+    body = get_stats(client, complex_id=data_set["b"], **MARCH)
+    assert body["satisfaction_count"] == 1
+    assert body["mean_satisfaction"] is None  # it would be one person's answer
+
+
+def test_april_counts_the_deadlines_that_fell_in_april(client, data_set):
+    body = get_stats(client, complex_id=data_set["a"], **{"from": "2026-04-01", "to": "2026-04-30"})
+    assert body["total"] == 1  # R8
+    assert body["answered_on_time_share"] == 0.5  # R6 (due 1 April, answered) and R8 (not)
+    assert body["median_hours_to_first_response"] is None
+    assert body["median_hours_to_resolution"] is None
+
+
+def test_an_empty_period(client, data_set):
+    body = get_stats(client, **{"from": "2020-01-01", "to": "2020-12-31"})
+    assert body["total"] == 0
+    assert body["answered_on_time_share"] is None
+    assert body["median_hours_to_first_response"] is None
+    assert body["mean_satisfaction"] is None
+    assert body["satisfaction_count"] == 0
+
+
+def test_the_default_period_is_the_last_12_months(client, data_set):
+    body = get_stats(client, complex_id=data_set["a"])
+    assert body["period"] == {"from": "2025-06-16", "to": "2026-06-15"}
+    assert body["total"] == 8  # R0–R6 and R8
+    assert get_stats(client, to="2026-03-31")["period"] == {
+        "from": "2025-04-01",
+        "to": "2026-03-31",
+    }
+    assert get_stats(client, **{"from": "2026-01-01"})["period"] == {
+        "from": "2026-01-01",
+        "to": "2026-06-15",
+    }
+
+
+def test_period_days_are_days_in_rome(client, data_set):
+    a = data_set["a"]
+    # 23:30 in Rome on 31 March is 21:30 UTC: still March for the statistics.
+    add_report(data_set["people"]["a"], a, rome(2026, 3, 31, 23, 30), title="Ultima di marzo")
+    add_report(data_set["people"]["a"], a, rome(2026, 4, 1, 0, 30), title="Prima di aprile")
+    persist()
+    assert get_stats(client, complex_id=a, **MARCH)["total"] == 7
+    assert (
+        get_stats(client, complex_id=a, **{"from": "2026-04-01", "to": "2026-04-01"})["total"] == 1
+    )
+
+
+def test_a_deadline_still_to_come_is_neither_met_nor_missed(client, data_set):
+    a = data_set["a"]
+    with time_machine.travel(rome(2026, 6, 16, 9), tick=False):
+        add_report(data_set["people"]["a"], a, rome(2026, 6, 16, 8), title="Appena arrivata")
+        persist()
+        body = get_stats(client, complex_id=a, **{"from": "2026-06-01", "to": "2026-06-30"})
+    assert body["total"] == 1
+    assert body["answered_on_time_share"] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"from": "2021-01-01", "to": "2026-01-01"}, "to"),  # five years and a day
+        ({"from": "2026-02-01", "to": "2026-01-31"}, "from"),
+        ({"from": "2026-13-01"}, "from"),
+        ({"to": "ieri"}, "to"),
+        ({"from": "1999-12-31"}, "from"),
+        ({"to": "9999-12-31"}, "to"),
+        ({"complex_id": 999999}, "complex_id"),
+        ({"complex_id": 0}, "complex_id"),
+    ],
+)
+def test_bad_queries_are_422(client, query, field):
+    response = client.get(STATS, query_string=query)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["code"] == 422
+    assert field in body["errors"]["query"]
+
+
+def test_five_years_exactly_is_allowed(client):
+    body = get_stats(client, **{"from": "2021-01-01", "to": "2025-12-31"})
+    assert body["period"] == {"from": "2021-01-01", "to": "2025-12-31"}
+
+
+def test_nothing_personal_in_the_response(client, data_set):
+    """No id, title, text, name or e-mail: only the fields of the contract, and numbers."""
+    reports = db.session.scalars(select(Report)).all()
+    secrets = {person.display_name for person in data_set["people"].values()}
+    secrets |= {person.email for person in data_set["people"].values()}
+    secrets |= {r.title for r in reports} | {r.description for r in reports}
+    for query in ({}, MARCH, {"complex_id": data_set["a"], **MARCH}):
+        text = client.get(STATS, query_string=query).get_data(as_text=True)
+        leaked = {secret for secret in secrets if secret.lower() in text.lower()}
+        assert not leaked, leaked
+        body = json.loads(text)
+        assert set(body) == TOP_KEYS
+        assert set(body["period"]) == {"from", "to"}
+        assert all(set(row) == {"category", "count"} for row in body["by_category"])
+        assert all(set(row) == {"status", "count"} for row in body["by_status"])
+        for person in data_set["people"].values():
+            assert f'"id": {person.id}' not in text and f'"id":{person.id}' not in text
+
+
+def test_a_bounded_number_of_queries(client, data_set):
+    """The same statements whatever the number of reports (GROUP BY, not one per report)."""
+    with count_queries() as before:
+        get_stats(client, **MARCH)
+    a = data_set["a"]
+    for day in range(2, 28):
+        add_report(
+            data_set["people"]["a2"],
+            a,
+            rome(2026, 3, day, 9),
+            status="closed",
+            responded=rome(2026, 3, day, 10),
+            resolved=rome(2026, 3, day, 11),
+            satisfaction=3,
+        )
+    persist()
+    with count_queries() as after:
+        body = get_stats(client, **MARCH)
+    assert body["total"] == 7 + 26
+    assert after.count == before.count
+    assert sum(s.lstrip().upper().startswith("SELECT") for s in after.statements) <= 5
+
+
+def test_the_stats_are_public(client, data_set):
+    response = client.get(STATS, query_string=MARCH)
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
