@@ -8,7 +8,7 @@ from flask import current_app, send_file
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Forbidden
@@ -51,6 +51,7 @@ from qc_platform.feedback.schemas import (
     OutcomeSchema,
     ReassignSchema,
     ReportCreateSchema,
+    ReportListArgsSchema,
     ReportQueryArgsSchema,
     ReportSchema,
     RoutingRuleCreateSchema,
@@ -119,12 +120,16 @@ class Reports(MethodView):
         return presenters.present_report(user, report)
 
     @login_required
-    @blp.arguments(ReportQueryArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(ReportListArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, page_schema(ReportSchema))
-    def get(self, status, category, complex_id, overdue, limit, cursor):
+    def get(self, status, category, complex_id, overdue, mine, limit, cursor):
         """Reports I may see: mine, routed to me, public ones of my complex; all for staff."""
         user = require_login()
         query = _filtered(policies.visible_reports(user), status, category, complex_id, overdue)
+        if mine:
+            query = query.where(
+                or_(Report.reporter_id == user.id, Report.submitted_by_id == user.id)
+            )
         page = paginate(query, keys=[Report.id], limit=limit, cursor=cursor, descending=True)
         return {
             "items": presenters.present_reports(user, page.items),

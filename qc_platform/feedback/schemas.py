@@ -94,6 +94,13 @@ class ReportQueryArgsSchema(PaginationArgsSchema):
     overdue = fields.Boolean(load_default=None)
 
 
+class ReportListArgsSchema(ReportQueryArgsSchema):
+    mine = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Only the reports I sent (or typed for a tenant)."},
+    )
+
+
 class UpdateCreateSchema(Schema):
     body = fields.String(load_default="", validate=validate.Length(max=5000))
     status = fields.String(

@@ -663,3 +663,31 @@ def test_a_refused_action_leaves_no_audit_row(client):
     assert response.status_code == 409
     assert [e for e in audit_rows(object_id=report_id) if e.object_type == "report"] == []
     assert [e for e in audit_rows() if e.object_type == "request"] == []
+
+
+def test_mine_lists_only_the_reports_i_sent(client):
+    sender = user_with_roles(("tenant", "complex", 1), ("custodian", "complex", 1))
+    other = user_with_roles(("tenant", "complex", 1))
+    sender_headers, other_headers = bearer(sender), bearer(other)
+    body = {
+        "category": "maintenance",
+        "complex_id": 1,
+        "title": "Luce cortile",
+        "description": "Spenta da giorni.",
+    }
+    mine = client.post("/api/v1/feedback/reports", json=body, headers=sender_headers).get_json()[
+        "id"
+    ]
+    theirs = client.post("/api/v1/feedback/reports", json=body, headers=other_headers).get_json()[
+        "id"
+    ]
+    # As custodian of complex 1 the sender sees both; "mine" keeps only their own.
+    seen = [
+        r["id"]
+        for r in client.get("/api/v1/feedback/reports", headers=sender_headers).get_json()["items"]
+    ]
+    assert {mine, theirs} <= set(seen)
+    listed = client.get("/api/v1/feedback/reports?mine=true", headers=sender_headers).get_json()[
+        "items"
+    ]
+    assert [r["id"] for r in listed] == [mine]

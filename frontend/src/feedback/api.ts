@@ -176,7 +176,7 @@ export interface NewReport {
 export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf']
 export const ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 
-function query(params: Record<string, string | number | null | undefined>): string {
+function query(params: Record<string, string | number | boolean | null | undefined>): string {
   const q = new URLSearchParams()
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v))
   const s = q.toString()
@@ -231,7 +231,10 @@ export const feedback = {
   complex: (complexId: number, signal?: AbortSignal) =>
     request<Complex>('GET', `/complexes/${id(complexId)}`, undefined, signal),
 
-  reports: (filters: ReportFilters & { limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
+  reports: (
+    filters: ReportFilters & { mine?: boolean; limit?: number; cursor?: string | null },
+    signal?: AbortSignal,
+  ) =>
     request<Page<Report>>('GET', `/feedback/reports${query({ ...filters })}`, undefined, signal),
   inbox: (filters: ReportFilters & { limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
     request<Page<Report>>('GET', `/feedback/inbox${query({ ...filters })}`, undefined, signal),

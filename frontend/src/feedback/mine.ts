@@ -46,7 +46,7 @@ export async function myReportsPage(ctx: PageContext): Promise<void> {
     me = await requireUser(ctx)
     if (!me) return
     const [page, categories, complexes] = await Promise.all([
-      feedback.reports({ limit: PAGE_SIZE }, signal),
+      feedback.reports({ mine: true, limit: PAGE_SIZE }, signal),
       feedback.categories(),
       feedback.complexes(),
     ])
@@ -82,7 +82,7 @@ export async function myReportsPage(ctx: PageContext): Promise<void> {
     if (cursor === null) return
     more.disabled = true
     feedback
-      .reports({ limit: PAGE_SIZE, cursor })
+      .reports({ mine: true, limit: PAGE_SIZE, cursor })
       .then((page) => {
         if (signal.aborted) return
         const known = new Set(Array.from(list.children, (li) => (li as HTMLElement).dataset.id))
@@ -101,7 +101,7 @@ export async function myReportsPage(ctx: PageContext): Promise<void> {
     if (!note.kind.startsWith('feedback.')) return
     const shown = Math.min(100, Math.max(PAGE_SIZE, list.children.length))
     feedback
-      .reports({ limit: shown })
+      .reports({ mine: true, limit: shown })
       .then((page) => {
         if (signal.aborted) return
         cursor = page.next_cursor
