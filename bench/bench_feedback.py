@@ -25,7 +25,6 @@ import platform
 import re
 import secrets
 import shutil
-import signal
 import sqlite3
 import statistics
 import sys
@@ -675,10 +674,6 @@ def run(args: argparse.Namespace) -> int:
     return serverctl.save_results(args.results_dir, "feedback", started_at, result)
 
 
-def _raise_on_sigterm(signum, frame):
-    raise KeyboardInterrupt  # so that the ``finally`` blocks stop gunicorn
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.load_reports is not None:
@@ -689,16 +684,9 @@ def main(argv: list[str] | None = None) -> int:
         return explain_main()
     if args.postgres_admin:
         return postgres_admin_main(*args.postgres_admin)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _raise_on_sigterm)
-    try:
-        return run(args)
-    except ServerError as exc:  # BenchError included
-        print(f"FAILED: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted; servers stopped, temp files removed", file=sys.stderr)
-        return 130
+    return serverctl.run_cleanly(
+        run, args, interrupted="interrupted; servers stopped, temp files removed"
+    )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -455,25 +454,13 @@ def run(args: argparse.Namespace) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _raise_on_sigterm(signum, frame):
-    raise KeyboardInterrupt  # so that the ``finally`` of ``run`` stops gunicorn
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.count_queries:
         return count_queries_main()
-    # Also when started from a shell that ignores SIGINT (background jobs): Ctrl-C must clean up.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _raise_on_sigterm)
-    try:
-        return run(args)
-    except ServerError as exc:  # BenchError included
-        print(f"FAILED: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted; server stopped, temp dir removed", file=sys.stderr)
-        return 130
+    return serverctl.run_cleanly(
+        run, args, interrupted="interrupted; server stopped, temp dir removed"
+    )
 
 
 if __name__ == "__main__":

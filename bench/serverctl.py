@@ -258,3 +258,24 @@ def save_results(results_dir: Path, benchmark: str, started_at: datetime, result
     for failure in result["failures"]:
         print(f"FAILED: {failure}", file=sys.stderr)
     return 1 if result["failures"] else 0
+
+
+def _raise_on_sigterm(signum, frame):
+    raise KeyboardInterrupt  # so that the callers' ``finally`` blocks stop gunicorn
+
+
+def run_cleanly(run, args, *, interrupted: str) -> int:
+    """Run a benchmark so that Ctrl-C and SIGTERM still stop its servers; exit code back.
+
+    SIGINT is reinstated too: a shell that starts background jobs ignores it.
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    try:
+        return run(args)
+    except ServerError as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(interrupted, file=sys.stderr)
+        return 130

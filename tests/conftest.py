@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from qc_platform import create_app
 from qc_platform.config import normalise_database_url
-from qc_platform.extensions import db
+from qc_platform.extensions import db, limiter, socketio
 
 TEST_PASSWORD = "correct-horse-battery"
 
@@ -81,6 +82,39 @@ def make_test_app(database_url: str, frontend_dist: Path, tmp_path: Path, **over
     }
     config.update(overrides)
     return create_app(config)
+
+
+@contextmanager
+def restored_extension_state():
+    """Hand back the process-wide extension state that building another app rewrites.
+
+    ``socketio`` and ``limiter`` are one object per process, and ``init_app`` rewrites them
+    (message queue, server options; enabled, storage, key prefix) for the app it is given.
+    A test that builds an app of its own must restore them, or every later test of the
+    session's app would run with that app's settings.
+    """
+    saved_socketio = dict(socketio.__dict__)
+    saved_options = dict(socketio.server_options)  # init_app updates this dict in place
+    saved_limiter = dict(limiter.__dict__)
+    try:
+        yield
+    finally:
+        storage = limiter.__dict__.get("_storage")
+        if storage is not None and storage is not saved_limiter.get("_storage"):
+            close = getattr(getattr(storage, "storage", None), "close", None)
+            if callable(close):  # a Redis client: close its connections now
+                close()
+        socketio.__dict__.clear()
+        socketio.__dict__.update(saved_socketio)
+        socketio.server_options = saved_options
+        limiter.__dict__.clear()
+        limiter.__dict__.update(saved_limiter)
+
+
+@pytest.fixture
+def extension_state():
+    with restored_extension_state():
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -11,23 +11,13 @@ from __future__ import annotations
 import pytest
 
 from qc_platform.extensions import limiter
-from tests.conftest import make_test_app
+from tests.conftest import make_test_app, restored_extension_state
 
 
 @pytest.fixture
 def isolated_limiter():
-    saved = dict(limiter.__dict__)
-    try:
+    with restored_extension_state():
         yield limiter
-    finally:
-        storage = limiter.__dict__.get("_storage")
-        if storage is not None and storage is not saved.get("_storage"):
-            client = getattr(storage, "storage", None)
-            close = getattr(client, "close", None)
-            if callable(close):  # a Redis client: close its connections now
-                close()
-        limiter.__dict__.clear()
-        limiter.__dict__.update(saved)
 
 
 @pytest.fixture

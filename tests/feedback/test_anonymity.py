@@ -29,7 +29,7 @@ from werkzeug.routing import AnyConverter
 from qc_platform.accounts.models import User
 from qc_platform.core.audit import AuditEntry
 from qc_platform.core.clock import utcnow
-from qc_platform.extensions import db, limiter, socketio
+from qc_platform.extensions import db
 from qc_platform.feedback import service as feedback
 from qc_platform.feedback.models import FeedbackCategory, Report, ReportAttachment
 from qc_platform.notifications import mailer
@@ -68,22 +68,6 @@ VIEWERS = (*ROLES, "sender_2", "sender_3")
 
 
 @pytest.fixture
-def process_state():
-    """Building another app rewrites Socket.IO's and the limiter's state: hand it back."""
-    saved_socketio = dict(socketio.__dict__)
-    saved_options = dict(socketio.server_options)
-    saved_limiter = dict(limiter.__dict__)
-    try:
-        yield
-    finally:
-        socketio.__dict__.clear()
-        socketio.__dict__.update(saved_socketio)
-        socketio.server_options = saved_options
-        limiter.__dict__.clear()
-        limiter.__dict__.update(saved_limiter)
-
-
-@pytest.fixture
 def smtp_server():
     server = SmtpServer(free_port())
     server.start()
@@ -92,7 +76,7 @@ def smtp_server():
 
 
 @pytest.fixture
-def mail_app(database_url, frontend_dist, tmp_path, smtp_server, process_state):
+def mail_app(database_url, frontend_dist, tmp_path, smtp_server, extension_state):
     app = make_test_app(
         database_url,
         frontend_dist,

@@ -18,12 +18,12 @@ from sqlalchemy import func, select
 
 from qc_platform.core.audit import AuditEntry
 from qc_platform.core.clock import ROME
-from qc_platform.extensions import db, limiter, socketio
+from qc_platform.extensions import db
 from qc_platform.feedback import service as feedback
 from qc_platform.feedback.models import Report, ReportAssignment
 from qc_platform.notifications.models import Notification
 from tests.accounts.factories import persist
-from tests.conftest import _postgres_database, make_test_app
+from tests.conftest import _postgres_database, make_test_app, restored_extension_state
 from tests.feedback.factories import (
     audit_rows,
     complex_ab,
@@ -189,9 +189,11 @@ def test_the_configured_number_of_working_hours_is_honoured(app, people, monkeyp
 @pytest.fixture
 def scratch_app(tmp_path, frontend_dist):
     """An app on a fresh, migrated and seeded database; process-wide state handed back."""
-    saved_socketio = dict(socketio.__dict__)
-    saved_options = dict(socketio.server_options)
-    saved_limiter = dict(limiter.__dict__)
+    with restored_extension_state():
+        yield from _scratch_app(tmp_path, frontend_dist)
+
+
+def _scratch_app(tmp_path, frontend_dist):
     if os.environ.get("QC_TEST_DATABASE_URL"):
         urls = _postgres_database()
         url = next(urls)
@@ -212,11 +214,6 @@ def scratch_app(tmp_path, frontend_dist):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-        socketio.__dict__.clear()
-        socketio.__dict__.update(saved_socketio)
-        socketio.server_options = saved_options
-        limiter.__dict__.clear()
-        limiter.__dict__.update(saved_limiter)
         if urls is not None:
             urls.close()  # drops the database
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from qc_platform.accounts.models import User
-from qc_platform.extensions import db, limiter, socketio
+from qc_platform.extensions import db
 from qc_platform.feedback import service as feedback
 from qc_platform.feedback.models import Committee, Report, ReportAssignment, RoutingRule
 from qc_platform.notifications.models import Notification
@@ -244,11 +244,8 @@ def test_on_behalf_of_rules(client, author, on_behalf, status):
 
 
 @pytest.fixture
-def limited_app(database_url, frontend_dist, tmp_path):
+def limited_app(database_url, frontend_dist, tmp_path, extension_state):
     """An app with rate limits on (memory storage); the process-wide state handed back after."""
-    saved_limiter = dict(limiter.__dict__)
-    saved_socketio = dict(socketio.__dict__)
-    saved_options = dict(socketio.server_options)
     app = make_test_app(
         database_url,
         frontend_dist,
@@ -257,16 +254,9 @@ def limited_app(database_url, frontend_dist, tmp_path):
         RATELIMIT_STORAGE_URI="memory://",
         QC_REPORT_RATE_LIMIT="3 per hour",
     )
-    try:
-        yield app
-    finally:
-        limiter.__dict__.clear()
-        limiter.__dict__.update(saved_limiter)
-        socketio.__dict__.clear()
-        socketio.__dict__.update(saved_socketio)
-        socketio.server_options = saved_options
-        with app.app_context():
-            db.engine.dispose()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_report_creation_is_rate_limited_per_user(limited_app):

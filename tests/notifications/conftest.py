@@ -11,24 +11,15 @@ from __future__ import annotations
 
 import pytest
 
-from qc_platform.extensions import db, limiter, socketio
-from tests.conftest import make_test_app
+from qc_platform.extensions import db, socketio
+from tests.conftest import make_test_app, restored_extension_state
 
 
 @pytest.fixture
 def socketio_state():
     """Restore the Socket.IO (and limiter) state that building another app rewrites."""
-    saved_socketio = dict(socketio.__dict__)
-    saved_options = dict(socketio.server_options)  # init_app updates this dict in place
-    saved_limiter = dict(limiter.__dict__)
-    try:
+    with restored_extension_state():
         yield socketio
-    finally:
-        socketio.__dict__.clear()
-        socketio.__dict__.update(saved_socketio)
-        socketio.server_options = saved_options
-        limiter.__dict__.clear()
-        limiter.__dict__.update(saved_limiter)
 
 
 @pytest.fixture

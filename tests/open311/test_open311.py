@@ -22,7 +22,7 @@ from sqlalchemy import select
 from qc_platform.accounts import service as accounts
 from qc_platform.accounts.models import User
 from qc_platform.core.clock import utcnow
-from qc_platform.extensions import db, limiter, socketio
+from qc_platform.extensions import db
 from qc_platform.feedback import service as feedback
 from qc_platform.feedback.models import Report
 from qc_platform.places.models import Complex
@@ -611,7 +611,7 @@ def test_control_characters_never_break_the_xml(client):
 
 
 @pytest.fixture
-def limited_app(database_url, frontend_dist, tmp_path, process_state):
+def limited_app(database_url, frontend_dist, tmp_path, extension_state):
     """The app with its rate limits on: two requests an hour per api_key."""
     app = make_test_app(
         database_url,
@@ -648,22 +648,6 @@ def test_filing_is_rate_limited_per_api_key(limited_app):
 
 
 @pytest.fixture
-def process_state():
-    """Building another app rewrites Socket.IO's and the limiter's state: hand it back."""
-    saved_socketio = dict(socketio.__dict__)
-    saved_options = dict(socketio.server_options)
-    saved_limiter = dict(limiter.__dict__)
-    try:
-        yield
-    finally:
-        socketio.__dict__.clear()
-        socketio.__dict__.update(saved_socketio)
-        socketio.server_options = saved_options
-        limiter.__dict__.clear()
-        limiter.__dict__.update(saved_limiter)
-
-
-@pytest.fixture
 def live_database_url(tmp_path):
     """A database of its own: the live server commits, unlike the savepointed tests."""
     import os
@@ -675,7 +659,7 @@ def live_database_url(tmp_path):
 
 
 @pytest.fixture
-def live_server(live_database_url, frontend_dist, tmp_path, process_state):
+def live_server(live_database_url, frontend_dist, tmp_path, extension_state):
     """The application on a free port of 127.0.0.1, seeded, with a tenant and a report."""
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
