@@ -2,7 +2,7 @@
 
 The live server has e-mail switched on (``QC_SMTP_URL``) towards a local SMTP server that
 only keeps what it receives (``mail_sink``), so that the notification preferences can be
-changed; without aiosmtpd it runs with e-mail off.
+changed.
 
 Availability: without Chromium (``/usr/bin/chromium`` or ``$QC_CHROMIUM``), Playwright,
 the built web app (``frontend/dist``) or axe-core (``frontend/node_modules``) the tests
@@ -80,13 +80,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def mail_sink(chromium_path: str) -> Iterator[tuple[str, MailSink] | None]:
-    """A local SMTP server for the live server (URL, received mail), or None without aiosmtpd."""
-    try:
-        from aiosmtpd.controller import Controller
-    except ImportError:
-        yield None
-        return
+def mail_sink(chromium_path: str) -> Iterator[tuple[str, MailSink]]:
+    """A local SMTP server for the live server (URL, received mail); aiosmtpd is a test dep."""
+    from aiosmtpd.controller import Controller
+
     sink = MailSink()
     port = _free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
@@ -112,7 +109,7 @@ def live_server(chromium_path: str, mail_sink) -> Iterator[str]:
             "TESTING": False,
             "RATELIMIT_ENABLED": False,
             "INSTANCE_PATH": tmp,
-            "QC_SMTP_URL": mail_sink[0] if mail_sink else None,
+            "QC_SMTP_URL": mail_sink[0],
         }
     )
     runner = app.test_cli_runner()
