@@ -44,7 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from qc_platform import feedback, notifications, places
     from qc_platform.accounts import auth
-    from qc_platform.core import csrf, errors, http
+    from qc_platform.core import csrf, errors, http, idempotency  # noqa: F401 - its table
     from qc_platform.extensions import api, db, limiter, migrate, socketio
     from qc_platform.notifications.live import allowed_origins
 
