@@ -42,7 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from qc_platform import feedback, notifications, places
+    from qc_platform import feedback, notifications, places, timebank
     from qc_platform.accounts import auth
     from qc_platform.core import csrf, errors, http, idempotency  # noqa: F401 - its table
     from qc_platform.extensions import api, db, limiter, migrate, socketio
@@ -80,6 +80,7 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(csrf.check_csrf)
     places.init_app(app)
     feedback.init_app(app)
+    timebank.init_app(app)
 
     notifications.init_app(app)
 
@@ -107,14 +108,18 @@ def _register_blueprints(app: Flask) -> None:
     from qc_platform.accounts.routes import blp as accounts_blp
     from qc_platform.extensions import api
     from qc_platform.feedback.routes import blp as feedback_blp
+    from qc_platform.marketplace.routes import blp as marketplace_blp
     from qc_platform.notifications.routes import blp as notifications_blp
     from qc_platform.places.routes import blp as places_blp
+    from qc_platform.timebank.routes import blp as timebank_blp
     from qc_platform.webapp import bp as webapp_bp
 
     api.register_blueprint(accounts_blp)
     api.register_blueprint(places_blp)
     api.register_blueprint(notifications_blp)
     api.register_blueprint(feedback_blp)
+    api.register_blueprint(timebank_blp)
+    api.register_blueprint(marketplace_blp)
     # Open311 GeoReport v2: a protocol of its own, outside the OpenAPI document.
     from qc_platform.open311.routes import blp as open311_blp
 

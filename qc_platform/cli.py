@@ -36,11 +36,7 @@ def transactional(command):
 @transactional
 def seed(demo: bool) -> None:
     """Load the reference data (areas, spaces, complexes, organisations); idempotent."""
-    from qc_platform.feedback import service as feedback
-    from qc_platform.places import service as places
-
-    created = places.seed_reference_data()
-    created.update(feedback.seed_categories_and_routing())
+    created = seed_reference_data()
     click.echo("Reference data: " + ", ".join(f"{n} new {k}" for k, n in created.items()))
     if demo:
         from flask import current_app
@@ -49,6 +45,18 @@ def seed(demo: bool) -> None:
             raise click.ClickException("Refusing to load demo users with QC_ENV=production.")
         created_users = _seed_demo_users()
         click.echo(f"Demo users: {created_users} new (see README, 'Demo accounts').")
+
+
+def seed_reference_data() -> dict[str, int]:
+    """Every module's reference data (what ``qc seed`` loads); returns what was new."""
+    from qc_platform.feedback import service as feedback
+    from qc_platform.marketplace import service as marketplace
+    from qc_platform.places import service as places
+
+    created = places.seed_reference_data()
+    created.update(feedback.seed_categories_and_routing())
+    created.update(marketplace.seed_categories())
+    return created
 
 
 def _seed_demo_users() -> int:

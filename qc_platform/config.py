@@ -103,8 +103,16 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict:
         "QC_REPORT_RATE_LIMIT": env.get("QC_REPORT_RATE_LIMIT", "10 per hour;30 per day"),
         # First answer to a report due within this many working hours (Milan calendar).
         "QC_FEEDBACK_SLA_HOURS": int(env.get("QC_FEEDBACK_SLA_HOURS", "48")),
+        # Time bank: how far below zero a new account may go (minutes; -600 = 10 hours).
+        "QC_TIMEBANK_FLOOR_MINUTES": int(env.get("QC_TIMEBANK_FLOOR_MINUTES", "-600")),
+        "QC_LISTING_RATE_LIMIT": env.get("QC_LISTING_RATE_LIMIT", "10 per hour;30 per day"),
+        "QC_MESSAGE_RATE_LIMIT": env.get("QC_MESSAGE_RATE_LIMIT", "20 per minute;300 per day"),
         # Where report attachments are kept: outside any folder the web server serves.
         "QC_UPLOAD_DIR": env.get("QC_UPLOAD_DIR") or str(instance_path / "uploads"),
+        # Recurring activities: sessions exist this many days ahead (`qc activities-extend`
+        # from cron keeps the horizon rolling), and at most this many per activity.
+        "QC_ACTIVITIES_HORIZON_DAYS": int(env.get("QC_ACTIVITIES_HORIZON_DAYS", "120")),
+        "QC_ACTIVITIES_MAX_SESSIONS": int(env.get("QC_ACTIVITIES_MAX_SESSIONS", "500")),
         "QC_REGISTER_RATE_LIMIT": env.get("QC_REGISTER_RATE_LIMIT", "5 per minute;30 per hour"),
         # argon2id parameters (RFC 9106 "second recommended" option by default).
         "QC_ARGON2_TIME_COST": int(env.get("QC_ARGON2_TIME_COST", "3")),

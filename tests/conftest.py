@@ -122,12 +122,9 @@ def app(database_url, frontend_dist, tmp_path_factory):
     app = make_test_app(database_url, frontend_dist, tmp_path_factory.mktemp("instance"))
     with app.app_context():
         upgrade()
-        from qc_platform.places import service as places
+        from qc_platform.cli import seed_reference_data
 
-        places.seed_reference_data()
-        from qc_platform.feedback import service as feedback
-
-        feedback.seed_categories_and_routing()
+        seed_reference_data()
         db.session.commit()
         db.session.remove()
     yield app

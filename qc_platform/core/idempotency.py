@@ -57,9 +57,7 @@ class IdempotencyRecord(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "scope", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     scope: Mapped[str] = mapped_column(String(60), nullable=False)
     key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH), nullable=False)
     fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)

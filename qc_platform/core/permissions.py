@@ -56,6 +56,10 @@ class Permission(StrEnum):
     TENANCY_REVIEW_ALL = "tenancy.review_all"
     AUDIT_READ = "audit.read"
     FEEDBACK_MANAGE = "feedback.manage"
+    # Operators manage their own organisation's activities; this is every space's.
+    ACTIVITIES_MANAGE_ALL = "activities.manage_all"
+    TIMEBANK_MANAGE = "timebank.manage"
+    MARKETPLACE_MODERATE = "marketplace.moderate"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -65,6 +69,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TENANCY_REVIEW_ALL,
             Permission.AUDIT_READ,
             Permission.FEEDBACK_MANAGE,
+            Permission.TIMEBANK_MANAGE,
+            Permission.MARKETPLACE_MODERATE,
         }
     ),
     Role.ADMIN: frozenset(Permission),

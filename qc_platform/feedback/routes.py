@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import io
 
-from flask import current_app, send_file
+from flask import send_file
 from flask.views import MethodView
-from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import or_, select
 
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Forbidden
 from qc_platform.core.http import accepts_multipart
+from qc_platform.core.limits import per_user_limit
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
 from qc_platform.core.permissions import (
     Permission,
@@ -20,7 +20,6 @@ from qc_platform.core.permissions import (
     permission_required,
     require_login,
 )
-from qc_platform.extensions import limiter
 from qc_platform.feedback import (
     attachments,
     messages,  # noqa: F401 - registers the texts
@@ -71,14 +70,6 @@ blp = Blueprint(
 staff_only = permission_required(Permission.FEEDBACK_MANAGE)
 
 
-def _report_limit() -> str:
-    return current_app.config["QC_REPORT_RATE_LIMIT"]
-
-
-def _per_user() -> str:
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else "anonymous"
-
-
 @blp.route("/feedback/categories")
 class Categories(MethodView):
     @blp.response(200, page_schema(CategorySchema))
@@ -109,7 +100,7 @@ def _filtered(query, status, category, complex_id, overdue):
 @blp.route("/feedback/reports")
 class Reports(MethodView):
     @login_required
-    @limiter.limit(_report_limit, key_func=_per_user, methods=["POST"])
+    @per_user_limit("QC_REPORT_RATE_LIMIT")
     @blp.arguments(ReportCreateSchema)
     @blp.response(201, ReportSchema)
     def post(self, data):

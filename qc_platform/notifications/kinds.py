@@ -98,3 +98,37 @@ register_kind(
     },
     email_default=True,
 )
+register_kind(
+    "marketplace.exchange",
+    name={"it": "I miei scambi", "en": "My exchanges"},
+    description={
+        "it": "Proposte, accettazioni, annullamenti e ore ricevute negli scambi.",
+        "en": "Proposals, acceptances, cancellations and hours received in exchanges.",
+    },
+    email_default=True,
+)
+register_kind(
+    "marketplace.review",
+    name={"it": "Recensioni ricevute", "en": "Reviews received"},
+    description={
+        "it": "Quando qualcuno lascia una recensione su uno scambio fatto con te.",
+        "en": "When someone reviews an exchange they made with you.",
+    },
+)
+register_kind(
+    "conversation.message",
+    name={"it": "Messaggi privati", "en": "Private messages"},
+    description={
+        "it": "Quando qualcuno ti scrive in uno scambio o in una richiesta di servizio.",
+        "en": "When someone writes to you in an exchange or a service request.",
+    },
+)
+register_kind(
+    "marketplace.flag",
+    name={"it": "Segnalazioni da moderare", "en": "Reports to moderate"},
+    description={
+        "it": "Per operatori e personale: un annuncio o una conversazione è stato segnalato.",
+        "en": "For operators and staff: a listing or conversation was reported.",
+    },
+    email_default=True,
+)

@@ -106,3 +106,11 @@ def on_connect(auth=None):
     db.session.commit()
     db.session.remove()
     return True
+
+
+EVENT_MESSAGE = "message"
+
+
+def emit_to_users(event: str, data: dict, user_ids) -> None:
+    for user_id in user_ids:
+        socketio.emit(event, data, to=user_room(user_id))

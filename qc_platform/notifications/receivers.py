@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from qc_platform.accounts import service as accounts
 from qc_platform.accounts import signals
+from qc_platform.core.after_commit import after_commit
 from qc_platform.core.i18n import translate
 from qc_platform.core.permissions import Role
 from qc_platform.feedback import signals as feedback_signals
+from qc_platform.marketplace import signals as marketplace_signals
+from qc_platform.notifications import live
 from qc_platform.notifications.service import notify
 from qc_platform.places import service as places
 from qc_platform.places.models import Complex
@@ -147,4 +150,69 @@ def report_updated(report, update=None, **extra):
         body_key="feedback.updated.body",
         link=f"/segnalazioni/{report.id}",
         params={"title": report.title, "status": status, "body": update.body[:300]},
+    )
+
+
+# --- marketplace --------------------------------------------------------------------
+
+
+@marketplace_signals.exchange_event.connect
+def exchange_event(exchange, event=None, actor=None, **extra):
+    """The other person of the exchange hears of each step the actor takes."""
+    other = accounts.get_user(exchange.other_party(actor.id))
+    params = {
+        "name": actor.display_name,
+        "listing": exchange.listing.title,
+        "minutes": exchange.minutes,
+    }
+    kind = "marketplace.review" if event == "reviewed" else "marketplace.exchange"
+    notify(
+        [other],
+        kind,
+        title_key=f"notifications.exchange_{event}.title",
+        body_key=f"notifications.exchange_{event}.body",
+        link=f"/scambi/{exchange.id}",
+        params=params,
+    )
+
+
+@marketplace_signals.message_posted.connect
+def message_posted(message, recipient_ids=(), link=None, subject="", **extra):
+    """A notification, and the message itself live to the recipients' open pages."""
+    recipients = [accounts.get_user(user_id) for user_id in recipient_ids]
+    notify(
+        recipients,
+        "conversation.message",
+        title_key="notifications.message.title",
+        body_key="notifications.message.body",
+        link=link,
+        params={"name": message.author.display_name, "subject": subject},
+    )
+    data = {
+        "conversation_id": message.conversation_id,
+        "link": link,
+        "message": {
+            "id": message.id,
+            "conversation_id": message.conversation_id,
+            "author": {"id": message.author.id, "display_name": message.author.display_name},
+            "mine": False,
+            "body": message.body,
+            "hidden": False,
+            "created_at": message.created_at.isoformat(),
+        },
+    }
+    user_ids = [user.id for user in recipients if user is not None]
+    after_commit(lambda: live.emit_to_users(live.EVENT_MESSAGE, data, user_ids))
+
+
+@marketplace_signals.flag_raised.connect
+def flag_raised(flag, moderator_ids=(), **extra):
+    listing = flag.listing if flag.listing is not None else flag.exchange.listing
+    notify(
+        [accounts.get_user(user_id) for user_id in moderator_ids],
+        "marketplace.flag",
+        title_key="notifications.flag.title",
+        body_key="notifications.flag.body",
+        link="/moderazione",
+        params={"subject": listing.title},
     )

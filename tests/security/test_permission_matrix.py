@@ -205,6 +205,203 @@ def _committee(w: World) -> int:
     return w.extra["committee"]
 
 
+# --- time bank and marketplace ----------------------------------------------------------
+# A listing of the tenant (an offer, in a space run by the operator's organisation) and an
+# exchange on it proposed by tenant_other: the tenant gives help, tenant_other receives it.
+PARTIES = {"tenant": 200, "tenant_other": 200}
+TIMEBANK_OWNER = expect(404, anonymous=401, tenant=200, staff=200, admin=200)
+EXCHANGE_PARTIES = expect(404, anonymous=401, **PARTIES)
+MODERATORS_200 = expect(403, anonymous=401, operator=200, staff=200, admin=200)
+
+
+def _account_of(w: World, role: str) -> int:
+    from qc_platform.timebank import service as timebank
+
+    return timebank.account_of_user(w.users[role].id).id
+
+
+def _listing(w: World) -> int:
+    if "listing" not in w.extra:
+        from qc_platform.marketplace import service as marketplace
+        from qc_platform.places.models import Space
+
+        space = db.session.scalar(
+            select(Space.id).where(Space.organisation_id == w.organisation_a).limit(1)
+        )
+        listing = marketplace.create_listing(
+            owner=w.users["tenant"],
+            data={
+                "kind": "offer",
+                "title": "Aiuto con la spesa",
+                "description": "Il martedì mattina posso fare la spesa per chi ne ha bisogno.",
+                "category": "errands",
+                "minutes_estimate": 60,
+                "space_id": space,
+            },
+        )
+        persist()
+        w.extra["listing"] = listing.id
+    return w.extra["listing"]
+
+
+def _exchange(w: World, *, accepted: bool = False, completed: bool = False) -> int:
+    from qc_platform.marketplace import service as marketplace
+
+    exchange = marketplace.propose(
+        user=w.users["tenant_other"], listing_id=_listing(w), minutes=60, message="Grazie!"
+    )
+    if accepted or completed:
+        marketplace.act(user=w.users["tenant"], exchange=exchange, action="accept")
+    if completed:
+        marketplace.act(user=w.users["tenant_other"], exchange=exchange, action="complete")
+    persist()
+    return exchange.id
+
+
+def _listing_flag(w: World) -> int:
+    from qc_platform.marketplace import service as marketplace
+
+    flag = marketplace.flag(
+        user=w.users["resident"],
+        reason="Chiede soldi invece di ore.",
+        listing=marketplace.get_listing(w.users["resident"], _listing(w)),
+    )
+    persist()
+    return flag.id
+
+
+def _transfer(w: World) -> int:
+    from qc_platform.timebank import service as timebank
+
+    record = timebank.transfer(
+        from_account_id=_account_of(w, "tenant_other"),
+        to_account_id=_account_of(w, "tenant"),
+        minutes=30,
+        memo="Grazie per l'aiuto",
+        actor=w.users["tenant_other"],
+    )
+    persist()
+    return record.id
+
+
+MARKET_MATRIX: dict[str, Case] = {
+    # --- time bank ------------------------------------------------------------------
+    "GET /api/v1/timebank/accounts/me": Case(SIGNED_IN_ONLY, "/api/v1/timebank/accounts/me"),
+    "GET /api/v1/timebank/accounts": Case(SIGNED_IN_ONLY, "/api/v1/timebank/accounts"),
+    "GET /api/v1/timebank/accounts/<int:account_id>": Case(
+        TIMEBANK_OWNER, lambda w: f"/api/v1/timebank/accounts/{_account_of(w, 'tenant')}"
+    ),
+    "PATCH /api/v1/timebank/accounts/<int:account_id>": Case(
+        expect(404, anonymous=401, tenant=403, staff=200, admin=200),
+        lambda w: f"/api/v1/timebank/accounts/{_account_of(w, 'tenant')}",
+        {"floor_minutes": -1200},
+    ),
+    "GET /api/v1/timebank/accounts/<int:account_id>/entries": Case(
+        TIMEBANK_OWNER, lambda w: f"/api/v1/timebank/accounts/{_account_of(w, 'tenant')}/entries"
+    ),
+    "POST /api/v1/timebank/transfers": Case(
+        # to the tenant's account: paying yourself is invalid
+        expect(201, anonymous=401, tenant=422),
+        "/api/v1/timebank/transfers",
+        lambda w: {"to_account_id": _account_of(w, "tenant"), "minutes": 30, "memo": "Grazie"},
+    ),
+    "GET /api/v1/timebank/transfers/<int:transfer_id>": Case(
+        expect(404, anonymous=401, staff=200, admin=200, **PARTIES),
+        lambda w: f"/api/v1/timebank/transfers/{_transfer(w)}",
+    ),
+    "POST /api/v1/timebank/transfers/<int:transfer_id>/reversal": Case(
+        STAFF_201,
+        lambda w: f"/api/v1/timebank/transfers/{_transfer(w)}/reversal",
+        {"reason": "Registrato per errore"},
+    ),
+    "GET /api/v1/timebank/audit": Case(STAFF_200, "/api/v1/timebank/audit"),
+    # --- marketplace ----------------------------------------------------------------
+    "GET /api/v1/marketplace/categories": Case(PUBLIC, "/api/v1/marketplace/categories"),
+    "GET /api/v1/marketplace/listings": Case(SIGNED_IN_ONLY, "/api/v1/marketplace/listings"),
+    "POST /api/v1/marketplace/listings": Case(
+        expect(201, anonymous=401),
+        "/api/v1/marketplace/listings",
+        {
+            "kind": "request",
+            "title": "Cerco aiuto per i compiti",
+            "description": "Matematica, seconda media, un'ora a settimana.",
+            "category": "homework",
+        },
+    ),
+    "GET /api/v1/marketplace/listings/<int:listing_id>": Case(
+        SIGNED_IN_ONLY, lambda w: f"/api/v1/marketplace/listings/{_listing(w)}"
+    ),
+    "PATCH /api/v1/marketplace/listings/<int:listing_id>": Case(
+        expect(403, anonymous=401, tenant=200),
+        lambda w: f"/api/v1/marketplace/listings/{_listing(w)}",
+        {"status": "closed"},
+    ),
+    "DELETE /api/v1/marketplace/listings/<int:listing_id>": Case(
+        expect(403, anonymous=401, tenant=204),
+        lambda w: f"/api/v1/marketplace/listings/{_listing(w)}",
+    ),
+    "POST /api/v1/marketplace/listings/<int:listing_id>/flags": Case(
+        # everyone who can read it, except its owner (who can edit or withdraw it)
+        expect(201, anonymous=401, tenant=422),
+        lambda w: f"/api/v1/marketplace/listings/{_listing(w)}/flags",
+        {"reason": "Annuncio sospetto"},
+    ),
+    "POST /api/v1/marketplace/listings/<int:listing_id>/unhide": Case(
+        MODERATORS_200, lambda w: f"/api/v1/marketplace/listings/{_listing(w)}/unhide"
+    ),
+    "GET /api/v1/marketplace/flags": Case(MODERATORS_200, "/api/v1/marketplace/flags"),
+    "POST /api/v1/marketplace/flags/<int:flag_id>/resolve": Case(
+        expect(404, anonymous=401, operator=200, staff=200, admin=200),
+        lambda w: f"/api/v1/marketplace/flags/{_listing_flag(w)}/resolve",
+        {"action": "hide", "note": "Non rispetta le regole"},
+    ),
+    "GET /api/v1/marketplace/exchanges": Case(SIGNED_IN_ONLY, "/api/v1/marketplace/exchanges"),
+    "POST /api/v1/marketplace/exchanges": Case(
+        expect(201, anonymous=401, tenant=422),
+        "/api/v1/marketplace/exchanges",
+        lambda w: {"listing_id": _listing(w), "minutes": 60, "message": "Mi farebbe comodo!"},
+    ),
+    "GET /api/v1/marketplace/exchanges/<int:exchange_id>": Case(
+        EXCHANGE_PARTIES, lambda w: f"/api/v1/marketplace/exchanges/{_exchange(w)}"
+    ),
+    "POST /api/v1/marketplace/exchanges/<int:exchange_id>/accept": Case(
+        # the person who did not propose
+        expect(404, anonymous=401, tenant=200, tenant_other=403),
+        lambda w: f"/api/v1/marketplace/exchanges/{_exchange(w)}/accept",
+    ),
+    "POST /api/v1/marketplace/exchanges/<int:exchange_id>/decline": Case(
+        expect(404, anonymous=401, tenant=200, tenant_other=403),
+        lambda w: f"/api/v1/marketplace/exchanges/{_exchange(w)}/decline",
+    ),
+    "POST /api/v1/marketplace/exchanges/<int:exchange_id>/cancel": Case(
+        EXCHANGE_PARTIES, lambda w: f"/api/v1/marketplace/exchanges/{_exchange(w)}/cancel"
+    ),
+    "POST /api/v1/marketplace/exchanges/<int:exchange_id>/complete": Case(
+        # who received the help confirms it (and pays); the helper may not
+        expect(404, anonymous=401, tenant=403, tenant_other=200),
+        lambda w: f"/api/v1/marketplace/exchanges/{_exchange(w, accepted=True)}/complete",
+    ),
+    "GET /api/v1/marketplace/exchanges/<int:exchange_id>/messages": Case(
+        EXCHANGE_PARTIES, lambda w: f"/api/v1/marketplace/exchanges/{_exchange(w)}/messages"
+    ),
+    "POST /api/v1/marketplace/exchanges/<int:exchange_id>/messages": Case(
+        expect(404, anonymous=401, tenant=201, tenant_other=201),
+        lambda w: f"/api/v1/marketplace/exchanges/{_exchange(w)}/messages",
+        {"body": "Va bene martedì alle 10?"},
+    ),
+    "POST /api/v1/marketplace/exchanges/<int:exchange_id>/flags": Case(
+        expect(404, anonymous=401, tenant=201, tenant_other=201),
+        lambda w: f"/api/v1/marketplace/exchanges/{_exchange(w)}/flags",
+        {"reason": "Messaggi offensivi"},
+    ),
+    "POST /api/v1/marketplace/exchanges/<int:exchange_id>/review": Case(
+        expect(404, anonymous=401, tenant=201, tenant_other=201),
+        lambda w: f"/api/v1/marketplace/exchanges/{_exchange(w, completed=True)}/review",
+        {"rating": 5, "comment": "Puntuale e gentile"},
+    ),
+}
+
+
 MATRIX: dict[str, Case] = {
     # --- web app, docs, health --------------------------------------------------
     "GET /": Case(PUBLIC, "/"),
@@ -479,6 +676,7 @@ MATRIX: dict[str, Case] = {
             "address": "Via X, Milano",
         },
     ),
+    **MARKET_MATRIX,
     "GET /api/v1/spaces/<string:space_ref>": Case(PUBLIC, "/api/v1/spaces/boccioni"),
     "PATCH /api/v1/spaces/<string:space_ref>": Case(
         ADMIN_WRITE_200, "/api/v1/spaces/boccioni", {"description_it": "Aggiornata."}

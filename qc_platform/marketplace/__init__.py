@@ -1,0 +1,1 @@
+"""Marketplace of neighbours' help, paid in time-bank hours: listings, exchanges, messages."""

@@ -1,0 +1,22 @@
+"""Who may see and move the hours of an account."""
+
+from __future__ import annotations
+
+from qc_platform.core.permissions import Permission, Role, has_permission
+from qc_platform.timebank.models import TimeAccount
+
+
+def is_manager(user) -> bool:
+    """The housing manager's staff (and admins): floors, reversals, the audit."""
+    return has_permission(user, Permission.TIMEBANK_MANAGE)
+
+
+def can_pay_from(user, account: TimeAccount) -> bool:
+    """The owner of a personal account; the operators of an organisation's."""
+    if account.user_id is not None:
+        return account.user_id == user.id
+    return user.has_role(Role.OPERATOR, account.organisation_id)
+
+
+def can_see(user, account: TimeAccount) -> bool:
+    return can_pay_from(user, account) or is_manager(user)
