@@ -87,7 +87,7 @@ class Listing(TimestampMixin, db.Model):
     space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id"), index=True)
     complex_id: Mapped[int | None] = mapped_column(ForeignKey("complexes.id"), index=True)
     status: Mapped[str] = mapped_column(String(12), default=ListingStatus.OPEN, nullable=False)
-    #: Folded title + description (core/text.py) for accent-insensitive search.
+    #: Folded title + description (core/textsearch.py) for accent-insensitive search.
     search_text: Mapped[str] = mapped_column(Text, default="", nullable=False)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -10,7 +10,7 @@ from qc_platform.core.errors import Forbidden
 from qc_platform.core.limits import per_user_limit
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
 from qc_platform.core.permissions import login_required, require_login
-from qc_platform.core.text import LIKE_ESCAPE, search_terms
+from qc_platform.core.textsearch import matches_all_terms
 from qc_platform.marketplace import conversations, policies, presenters, service
 from qc_platform.marketplace.models import (
     Exchange,
@@ -79,8 +79,8 @@ class Listings(MethodView):
             query = query.where(Listing.space_id == space)
         if complex:
             query = query.where(Listing.complex_id == complex)
-        for pattern in search_terms(q):
-            query = query.where(Listing.search_text.like(pattern, escape=LIKE_ESCAPE))
+        if q:
+            query = query.where(matches_all_terms(Listing.search_text, q))
         page = paginate(query, keys=[Listing.id], limit=limit, cursor=cursor, descending=True)
         return {
             "items": [presenters.present_listing(user, listing) for listing in page.items],

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from qc_platform.core.seeding import load_data, seed_by_code
-from qc_platform.core.text import fold
+from qc_platform.core.textsearch import fold
 from qc_platform.extensions import db
 from qc_platform.marketplace import (
     conversations,
