@@ -16,7 +16,7 @@ GUNICORN_FLAGS := -k gthread -w 1 --threads $(THREADS) --no-control-socket
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
 
-.PHONY: run test setup db lint pytest pytest-postgres bench bench-feedback bench-live clean
+.PHONY: run test setup db lint pytest pytest-postgres bench bench-feedback bench-live bench-timebank clean
 
 ## make run: set everything up and serve on http://127.0.0.1:5000 (SQLite in instance/)
 run: setup db
@@ -74,6 +74,12 @@ bench: setup $(VENV)/.bench-installed
 ## SQL statements per page size); SQLite, and PostgreSQL too when QC_BENCH_DATABASE_URL is set
 bench-feedback: setup
 	$(BIN)/python bench/bench_feedback.py
+
+## make bench-timebank: time-bank transfers/s with 8 clients vs a bare JSON POST on the same
+## server (ratio), then the ledger's invariants; PostgreSQL (QC_BENCH_DATABASE_URL or
+## postgresql://postgres@127.0.0.1:5432/postgres: a fresh database, dropped after), needs wrk
+bench-timebank: setup
+	$(BIN)/python bench/bench_timebank.py
 
 ## make bench-live: live notifications, N clients in one room, same vs cross process
 ## (needs Redis, QC_BENCH_REDIS_URL or redis://127.0.0.1:6379/14)

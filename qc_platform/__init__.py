@@ -106,6 +106,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from qc_platform.accounts.routes import blp as accounts_blp
+    from qc_platform.activities.routes import blp as activities_blp
+    from qc_platform.catalogue.routes import blp as catalogue_blp
     from qc_platform.extensions import api
     from qc_platform.feedback.routes import blp as feedback_blp
     from qc_platform.marketplace.routes import blp as marketplace_blp
@@ -120,6 +122,8 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(feedback_blp)
     api.register_blueprint(timebank_blp)
     api.register_blueprint(marketplace_blp)
+    api.register_blueprint(catalogue_blp)
+    api.register_blueprint(activities_blp)
     # Open311 GeoReport v2: a protocol of its own, outside the OpenAPI document.
     from qc_platform.open311.routes import blp as open311_blp
 

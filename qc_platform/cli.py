@@ -45,10 +45,14 @@ def seed(demo: bool) -> None:
             raise click.ClickException("Refusing to load demo users with QC_ENV=production.")
         created_users = _seed_demo_users()
         click.echo(f"Demo users: {created_users} new (see README, 'Demo accounts').")
+        from qc_platform.activities import service as activities
+
+        click.echo(f"Demo activities: {activities.seed_demo_activities()} new.")
 
 
 def seed_reference_data() -> dict[str, int]:
     """Every module's reference data (what ``qc seed`` loads); returns what was new."""
+    from qc_platform.catalogue import service as catalogue
     from qc_platform.feedback import service as feedback
     from qc_platform.marketplace import service as marketplace
     from qc_platform.places import service as places
@@ -56,6 +60,10 @@ def seed_reference_data() -> dict[str, int]:
     created = places.seed_reference_data()
     created.update(feedback.seed_categories_and_routing())
     created.update(marketplace.seed_categories())
+    created.update(catalogue.seed_categories())
+    from qc_platform.activities import service as activities
+
+    created.update(activities.seed_categories())
     return created
 
 
@@ -118,6 +126,17 @@ def escalate_command() -> None:
 
     escalated = feedback.escalate_overdue()
     click.echo(f"Escalated {len(escalated)} overdue reports.")
+
+
+@qc.command("activities-extend")
+@transactional
+def activities_extend_command() -> None:
+    """Create the sessions of recurring activities that entered the rolling horizon
+    (QC_ACTIVITIES_HORIZON_DAYS); idempotent, for cron once a day."""
+    from qc_platform.activities import service as activities
+
+    totals = activities.extend_horizon()
+    click.echo(f"{totals['sessions']} new sessions for {totals['activities']} activities.")
 
 
 @qc.command("notify")

@@ -124,14 +124,19 @@ function flattenFieldErrors(errors: unknown): Record<string, string[]> {
   return out
 }
 
-/** A call to /api/v1; `body` is sent as JSON, or as multipart when it is a FormData. */
+/**
+ * A call to /api/v1; `body` is sent as JSON, or as multipart when it is a FormData;
+ * `extraHeaders` e.g. an `Idempotency-Key`.
+ */
 export async function request<T>(
   method: string,
   path: string,
   body?: unknown,
   signal?: AbortSignal,
+  extraHeaders: Record<string, string> = {},
 ): Promise<T> {
   const headers: Record<string, string> = {
+    ...extraHeaders,
     Accept: 'application/json',
     'Accept-Language': lang(),
   }

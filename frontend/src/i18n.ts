@@ -116,6 +116,9 @@ const it = {
 
   navReports: 'Segnalazioni',
   navInbox: 'Segnalazioni ricevute',
+  navTimebank: 'Banca del tempo',
+  navMarketplace: 'Scambi',
+  navModeration: 'Moderazione',
   pageLoadError: 'Non è stato possibile aprire la pagina. Controlla la connessione e riprova.',
   reportsSection: 'Segnalazioni',
   myReportsLink: 'Le mie segnalazioni',
@@ -249,6 +252,9 @@ const en: Record<Key, string> = {
 
   navReports: 'Reports',
   navInbox: 'Reports received',
+  navTimebank: 'Time bank',
+  navMarketplace: 'Exchanges',
+  navModeration: 'Moderation',
   pageLoadError: 'The page could not be opened. Check your connection and try again.',
   reportsSection: 'Reports',
   myReportsLink: 'My reports',

@@ -4,7 +4,7 @@ import { html, setHtml, type Safe } from './html'
 import { LANGUAGE_NAMES, lang, plural, setLang, t, isLang, type Lang } from './i18n'
 import { icon } from './icons'
 import { unreadCount } from './notifications'
-import { canReport, hasInbox } from './roles'
+import { canModerate, canReport, hasInbox } from './roles'
 import { currentUser, probablySignedIn } from './session'
 
 const LANGS: Lang[] = ['it', 'en']
@@ -109,6 +109,9 @@ export function renderHeader(): void {
               ? [
                   canReport(user) || hasInbox(user) ? navLink('/segnalazioni', t('navReports')) : '',
                   hasInbox(user) ? navLink('/casella', t('navInbox')) : '',
+                  navLink('/banca-del-tempo', t('navTimebank')),
+                  navLink('/scambi', t('navMarketplace')),
+                  canModerate(user) ? navLink('/moderazione', t('navModeration')) : '',
                   navLink('/profilo', t('navProfile')),
                 ]
               : [navLink('/accedi', t('navSignIn')), navLink('/registrati', t('navRegister'))]}

@@ -42,6 +42,15 @@ route('/casella', lazyPage(() => import('./feedback/inbox'), (m) => m.inboxPage)
 route('/gestione/instradamento', lazyPage(() => import('./feedback/rules'), (m) => m.routingRulesPage))
 route('/gestione/comitati', lazyPage(() => import('./feedback/committees'), (m) => m.committeesPage))
 route('/complessi/:id/servizio', lazyPage(() => import('./feedback/service'), (m) => m.serviceLevelPage))
+// Time bank and marketplace (scambi): lazily loaded chunks too; /scambi/miei and
+// /scambi/annunci/… before /scambi/:id, which would match them
+route('/banca-del-tempo', lazyPage(() => import('./marketplace/timebank'), (m) => m.timebankPage))
+route('/scambi', lazyPage(() => import('./marketplace/browse'), (m) => m.browsePage))
+route('/scambi/miei', lazyPage(() => import('./marketplace/mine'), (m) => m.myExchangesPage))
+route('/scambi/annunci/nuovo', lazyPage(() => import('./marketplace/new'), (m) => m.newListingPage))
+route('/scambi/annunci/:id', lazyPage(() => import('./marketplace/listing'), (m) => m.listingPage))
+route('/scambi/:id', lazyPage(() => import('./marketplace/exchange'), (m) => m.exchangePage))
+route('/moderazione', lazyPage(() => import('./marketplace/moderation'), (m) => m.moderationPage))
 setNotFound(notFoundPage)
 onAfterRender(markCurrent)
 

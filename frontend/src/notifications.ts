@@ -22,6 +22,8 @@ let liveUser: number | null = null
 
 const countListeners = new Set<(count: number | null) => void>()
 const notificationListeners = new Set<(n: LiveNotification) => void>()
+const messageListeners = new Set<(payload: unknown) => void>()
+const reconnectListeners = new Set<() => void>()
 
 /** The unread count, or null while unknown (or signed out). */
 export function unreadCount(): number | null {
@@ -31,6 +33,21 @@ export function unreadCount(): number | null {
 export function onUnreadChange(fn: (count: number | null) => void): () => void {
   countListeners.add(fn)
   return () => countListeners.delete(fn)
+}
+
+/**
+ * Called for every live `message` event (a new message in one of my conversations, e.g.
+ * an exchange's chat: `{conversation_id, link, message}`); returns the unsubscriber.
+ */
+export function onLiveMessage(fn: (payload: unknown) => void): () => void {
+  messageListeners.add(fn)
+  return () => messageListeners.delete(fn)
+}
+
+/** Called after every (re)connection of the live channel: events missed meanwhile are lost. */
+export function onLiveReconnect(fn: () => void): () => void {
+  reconnectListeners.add(fn)
+  return () => reconnectListeners.delete(fn)
 }
 
 /** Called for every live `notification` event; returns the function that unsubscribes. */
@@ -82,6 +99,7 @@ async function start(user: Me): Promise<void> {
       liveState('connected')
       // also after a reconnect: events sent while offline are not replayed
       void refreshUnread()
+      for (const fn of reconnectListeners) fn()
     },
     onDisconnect: () => liveState('disconnected'),
     onRefused: () => liveState('off'),
@@ -90,6 +108,9 @@ async function start(user: Me): Promise<void> {
     if (!isLiveNotification(payload)) return
     if (typeof payload.unread_count === 'number') setUnread(payload.unread_count)
     for (const fn of notificationListeners) fn(payload)
+  })
+  connection.on('message', (payload) => {
+    for (const fn of messageListeners) fn(payload)
   })
   live = connection
 }

@@ -30,3 +30,8 @@ export function hasInbox(me: Me | null): boolean {
 export function canReport(me: Me | null): boolean {
   return hasRole(me, 'tenant') || hasRole(me, 'custodian') || isStaff(me)
 }
+
+/** Moderators of the marketplace: operators (their spaces' listings) and staff (all). */
+export function canModerate(me: Me | null): boolean {
+  return isStaff(me) || hasRole(me, 'operator')
+}

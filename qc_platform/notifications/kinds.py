@@ -132,3 +132,47 @@ register_kind(
     },
     email_default=True,
 )
+register_kind(
+    "activities.registered",
+    name={"it": "Iscrizioni alle attività", "en": "Activity registrations"},
+    description={
+        "it": "Conferma quando ti iscrivi (o ti iscrivono allo sportello) a un incontro.",
+        "en": "Confirmation when you register (or are registered at the desk) for a session.",
+    },
+)
+register_kind(
+    "activities.promoted",
+    name={"it": "Posti liberati in lista d'attesa", "en": "Places freed on a waiting list"},
+    description={
+        "it": "Quando si libera un posto e passi dalla lista d'attesa agli iscritti.",
+        "en": "When a place frees up and you move from the waiting list to registered.",
+    },
+    email_default=True,
+)
+register_kind(
+    "activities.session_cancelled",
+    name={"it": "Incontri annullati", "en": "Cancelled sessions"},
+    description={
+        "it": "Quando un incontro a cui sei iscritto/a viene annullato.",
+        "en": "When a session you registered for is cancelled.",
+    },
+    email_default=True,
+)
+register_kind(
+    "activities.session_changed",
+    name={"it": "Cambi di orario", "en": "Time changes"},
+    description={
+        "it": "Quando cambia l'orario di un incontro a cui sei iscritto/a.",
+        "en": "When the time of a session you registered for changes.",
+    },
+    email_default=True,
+)
+register_kind(
+    "catalogue.request",
+    name={"it": "Richieste di servizi", "en": "Service requests"},
+    description={
+        "it": "Le tue richieste ai servizi del quartiere; per gli operatori, quelle ricevute.",
+        "en": "Your requests to neighbourhood services; for operators, those received.",
+    },
+    email_default=True,
+)

@@ -2,7 +2,9 @@
 
 Every signed-in client joins ``user:<id>`` and one room per grant: ``staff``, ``admin``,
 ``tenant:complex:<id>``, ``custodian:complex:<id>``, ``operator:organisation:<id>``,
-``committee_member:committee:<id>``. With ``QC_REDIS_URL`` set, emits travel through
+``committee_member:committee:<id>``. An anonymous kiosk screen connects with
+``auth: {kiosk: "<space slug>"}`` and joins only ``kiosk:space:<id>`` (public seat counts).
+With ``QC_REDIS_URL`` set, emits travel through
 Redis, so an event raised in any process (another server, a CLI command) reaches a
 client connected to any server.
 """
@@ -25,6 +27,11 @@ EVENT_NOTIFICATION = "notification"
 
 def user_room(user_id: int) -> str:
     return f"user:{user_id}"
+
+
+def kiosk_room(space_id: int) -> str:
+    """The public room of a space's kiosk screen: seat counts only, never anything personal."""
+    return f"kiosk:space:{space_id}"
 
 
 def grant_rooms(user) -> list[str]:
@@ -93,8 +100,29 @@ def _authenticate(auth):
     return None
 
 
+def _connect_kiosk(space_ref) -> bool:
+    """``auth: {kiosk: "<space slug>"}``: anyone may follow one space's public kiosk room,
+    and only that room (even with a session cookie: a lodge screen gets nothing personal)."""
+    from qc_platform.core.errors import NotFound
+    from qc_platform.extensions import db
+    from qc_platform.places import service as places
+
+    if not isinstance(space_ref, str) or not 1 <= len(space_ref) <= 80:
+        raise ConnectionRefusedError("unknown space")
+    try:
+        space_id = places.get_space(space_ref).id
+    except NotFound:
+        raise ConnectionRefusedError("unknown space") from None
+    finally:
+        db.session.remove()
+    join_room(kiosk_room(space_id), sid=request.sid)
+    return True
+
+
 @socketio.on("connect")
 def on_connect(auth=None):
+    if isinstance(auth, dict) and "kiosk" in auth:
+        return _connect_kiosk(auth["kiosk"])
     user = _authenticate(auth)
     if user is None:
         raise ConnectionRefusedError("unauthorized")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from qc_platform.accounts import service as accounts
 from qc_platform.accounts import signals
+from qc_platform.activities import signals as activity_signals
+from qc_platform.catalogue import signals as catalogue_signals
 from qc_platform.core.after_commit import after_commit
+from qc_platform.core.clock import ROME
 from qc_platform.core.i18n import translate
 from qc_platform.core.permissions import Role
 from qc_platform.feedback import signals as feedback_signals
@@ -215,4 +218,126 @@ def flag_raised(flag, moderator_ids=(), **extra):
         body_key="notifications.flag.body",
         link="/moderazione",
         params={"subject": listing.title},
+    )
+
+
+# --- activities -----------------------------------------------------------------------
+
+
+def _session_params(session) -> dict:
+    from qc_platform.activities import service as activities
+    from qc_platform.core.clock import ROME
+
+    activity = activities.get_activity(session.activity_id)
+    return {
+        "title": activity.title,
+        "space": activity.space.name,
+        "when": session.starts_at.astimezone(ROME).strftime("%d/%m/%Y %H:%M"),
+    }
+
+
+def _activity_link(session) -> str:
+    from qc_platform.activities.presenters import page_link
+
+    return page_link(session.activity_id)
+
+
+@activity_signals.registration_created.connect
+def activity_registered(registration, **extra):
+    """The person hears that they are registered or waitlisted (desk names have no account)."""
+    if registration.user_id is None:
+        return
+    from qc_platform.activities import service as activities
+    from qc_platform.activities.models import RegistrationStatus
+
+    session = activities.get_session(registration.session_id)
+    waitlisted = registration.status == RegistrationStatus.WAITLISTED
+    notify(
+        [accounts.get_user(registration.user_id)],
+        "activities.registered",
+        title_key="activities.waitlisted.title" if waitlisted else "activities.registered.title",
+        body_key="activities.registered.body",
+        link=_activity_link(session),
+        params=_session_params(session),
+    )
+
+
+@activity_signals.registration_promoted.connect
+def activity_promoted(registration, **extra):
+    if registration.user_id is None:
+        return
+    from qc_platform.activities import service as activities
+
+    session = activities.get_session(registration.session_id)
+    notify(
+        [accounts.get_user(registration.user_id)],
+        "activities.promoted",
+        title_key="activities.promoted.title",
+        body_key="activities.promoted.body",
+        link=_activity_link(session),
+        params=_session_params(session),
+    )
+
+
+def _registered_people(registrations) -> list:
+    from qc_platform.activities import service as activities
+
+    return list(activities.registrants(registrations).values())
+
+
+@activity_signals.session_cancelled.connect
+def activity_session_cancelled(session, registrations=(), **extra):
+    """Everyone registered or waiting hears that the session will not take place."""
+    notify(
+        _registered_people(registrations),
+        "activities.session_cancelled",
+        title_key="activities.session_cancelled.title",
+        body_key="activities.session_cancelled.body",
+        link=_activity_link(session),
+        params={**_session_params(session), "reason": session.cancel_reason or ""},
+    )
+
+
+@activity_signals.session_rescheduled.connect
+def activity_session_rescheduled(session, registrations=(), **extra):
+    notify(
+        _registered_people(registrations),
+        "activities.session_changed",
+        title_key="activities.session_changed.title",
+        body_key="activities.session_changed.body",
+        link=_activity_link(session),
+        params=_session_params(session),
+    )
+
+
+# --- catalogue ----------------------------------------------------------------------
+
+
+@catalogue_signals.request_event.connect
+def service_request_event(request, event=None, actor=None, **extra):
+    """The requester hears what the operators did, and the operators what the requester did."""
+    from qc_platform.core.permissions import Role
+
+    service = request.service
+    operators = accounts.users_with_role(Role.OPERATOR, service.organisation_id)
+    if actor.id == request.requester_id:
+        recipients = operators
+    else:
+        recipients = [accounts.get_user(request.requester_id)]
+    when = ""
+    if request.proposed_time is not None:
+        when = request.proposed_time.astimezone(ROME).strftime("%d/%m/%Y %H:%M")
+    notify(
+        [person for person in recipients if person.id != actor.id],
+        "catalogue.request",
+        title_key=f"notifications.service_{event}.title",
+        body_key=f"notifications.service_{event}.body",
+        link=f"/servizi/richieste/{request.id}",
+        params={
+            "service": service.title,
+            "name": actor.display_name,
+            "organisation": service.organisation.name,
+            "reason": request.decline_reason or "",
+            "when": when,
+        },
     )

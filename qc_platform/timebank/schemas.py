@@ -34,7 +34,7 @@ class AccountListArgsSchema(PaginationArgsSchema):
 
 class AccountUpdateSchema(Schema):
     floor_minutes = fields.Integer(
-        required=True, validate=validate.Range(min=MIN_FLOOR_MINUTES, max=0)
+        required=True, strict=True, validate=validate.Range(min=MIN_FLOOR_MINUTES, max=0)
     )
 
 

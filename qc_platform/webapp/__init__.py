@@ -34,6 +34,13 @@ CLIENT_ROUTES = (
     "/gestione/instradamento",
     "/gestione/comitati",
     "/complessi/<int:complex_id>/servizio",
+    "/banca-del-tempo",
+    "/scambi",
+    "/scambi/miei",
+    "/scambi/annunci/nuovo",
+    "/scambi/annunci/<int:listing_id>",
+    "/scambi/<int:exchange_id>",
+    "/moderazione",
 )
 _COMPRESSIBLE = {".html", ".js", ".css", ".svg", ".json", ".webmanifest", ".txt", ".map", ".ttf"}
 _IMMUTABLE_DIR = "assets"

@@ -402,6 +402,113 @@ MARKET_MATRIX: dict[str, Case] = {
 }
 
 
+# --- catalogue --------------------------------------------------------------------------
+# A time-bank service of the operator's organisation, and a request for it by the tenant.
+CATALOGUE_OPERATORS_200 = expect(403, anonymous=401, operator=200)
+REQUEST_PARTIES = {"tenant": 200, "operator": 200}
+WEEK = {"mon": [["09:00", "12:30"]], "tue": [], "wed": [], "thu": [["15:00", "18:00"]]}
+
+
+def _service(w: World) -> int:
+    if "service" not in w.extra:
+        from qc_platform.catalogue import service as catalogue
+
+        item = catalogue.create(
+            user=w.users["operator"],
+            data={
+                "organisation_id": w.organisation_a,
+                "title": "Sartoria di quartiere",
+                "description": "Orli e piccole riparazioni.",
+                "category": "tailoring",
+                "price_model": "timebank",
+                "minutes": 30,
+                "languages": ["it", "ar"],
+                "availability": WEEK,
+            },
+        )
+        persist()
+        w.extra["service"] = item.id
+    return w.extra["service"]
+
+
+def _service_request(w: World, *, accepted: bool = False) -> int:
+    from qc_platform.catalogue import service as catalogue
+
+    request = catalogue.ask(
+        user=w.users["tenant"], service_id=_service(w), message="Ho un orlo.", preferred_times=""
+    )
+    if accepted:
+        catalogue.act(user=w.users["operator"], request=request, action="accept")
+    persist()
+    return request.id
+
+
+CATALOGUE_MATRIX: dict[str, Case] = {
+    "GET /api/v1/catalogue/categories": Case(PUBLIC, "/api/v1/catalogue/categories"),
+    "GET /api/v1/catalogue/services": Case(PUBLIC, "/api/v1/catalogue/services?open_now=true"),
+    "POST /api/v1/catalogue/services": Case(
+        # only operators of the organisation
+        expect(403, anonymous=401, operator=201),
+        "/api/v1/catalogue/services",
+        lambda w: {
+            "organisation_id": w.organisation_a,
+            "title": "Sportello pratiche",
+            "description": "Aiuto con moduli e bollette.",
+            "category": "paperwork",
+            "price_model": "free",
+            "languages": ["it"],
+            "availability": WEEK,
+        },
+    ),
+    "GET /api/v1/catalogue/services/<int:service_id>": Case(
+        PUBLIC, lambda w: f"/api/v1/catalogue/services/{_service(w)}"
+    ),
+    "PATCH /api/v1/catalogue/services/<int:service_id>": Case(
+        CATALOGUE_OPERATORS_200,
+        lambda w: f"/api/v1/catalogue/services/{_service(w)}",
+        {"status": "paused"},
+    ),
+    "POST /api/v1/catalogue/services/<int:service_id>/requests": Case(
+        expect(201, anonymous=401),
+        lambda w: f"/api/v1/catalogue/services/{_service(w)}/requests",
+        {"message": "Vorrei accorciare dei pantaloni.", "preferred_times": "martedì"},
+    ),
+    "GET /api/v1/catalogue/requests": Case(SIGNED_IN_ONLY, "/api/v1/catalogue/requests"),
+    "GET /api/v1/catalogue/requests/<int:request_id>": Case(
+        expect(404, anonymous=401, **REQUEST_PARTIES),
+        lambda w: f"/api/v1/catalogue/requests/{_service_request(w)}",
+    ),
+    "POST /api/v1/catalogue/requests/<int:request_id>/accept": Case(
+        expect(404, anonymous=401, tenant=403, operator=200),
+        lambda w: f"/api/v1/catalogue/requests/{_service_request(w)}/accept",
+        {"note": "Passa martedì"},
+    ),
+    "POST /api/v1/catalogue/requests/<int:request_id>/decline": Case(
+        expect(404, anonymous=401, tenant=403, operator=200),
+        lambda w: f"/api/v1/catalogue/requests/{_service_request(w)}/decline",
+        {"reason": "Siamo chiusi per ferie"},
+    ),
+    "POST /api/v1/catalogue/requests/<int:request_id>/cancel": Case(
+        expect(404, anonymous=401, **REQUEST_PARTIES),
+        lambda w: f"/api/v1/catalogue/requests/{_service_request(w)}/cancel",
+    ),
+    "POST /api/v1/catalogue/requests/<int:request_id>/complete": Case(
+        # who received the service confirms it (and pays its minutes)
+        expect(404, anonymous=401, tenant=200, operator=403),
+        lambda w: f"/api/v1/catalogue/requests/{_service_request(w, accepted=True)}/complete",
+    ),
+    "GET /api/v1/catalogue/requests/<int:request_id>/messages": Case(
+        expect(404, anonymous=401, **REQUEST_PARTIES),
+        lambda w: f"/api/v1/catalogue/requests/{_service_request(w)}/messages",
+    ),
+    "POST /api/v1/catalogue/requests/<int:request_id>/messages": Case(
+        expect(404, anonymous=401, tenant=201, operator=201),
+        lambda w: f"/api/v1/catalogue/requests/{_service_request(w)}/messages",
+        {"body": "Va bene martedì?"},
+    ),
+}
+
+
 MATRIX: dict[str, Case] = {
     # --- web app, docs, health --------------------------------------------------
     "GET /": Case(PUBLIC, "/"),
@@ -418,6 +525,13 @@ MATRIX: dict[str, Case] = {
     "GET /gestione/comitati": Case(PUBLIC, "/gestione/comitati"),
     "GET /complessi/<int:complex_id>/servizio": Case(PUBLIC, "/complessi/1/servizio"),
     "GET /notifiche/preferenze": Case(PUBLIC, "/notifiche/preferenze"),
+    "GET /banca-del-tempo": Case(PUBLIC, "/banca-del-tempo"),
+    "GET /scambi": Case(PUBLIC, "/scambi"),
+    "GET /scambi/miei": Case(PUBLIC, "/scambi/miei"),
+    "GET /scambi/annunci/nuovo": Case(PUBLIC, "/scambi/annunci/nuovo"),
+    "GET /scambi/annunci/<int:listing_id>": Case(PUBLIC, "/scambi/annunci/1"),
+    "GET /scambi/<int:exchange_id>": Case(PUBLIC, "/scambi/1"),
+    "GET /moderazione": Case(PUBLIC, "/moderazione"),
     "GET /<any('assets', 'swagger-ui', 'icons', 'fonts', 'images'):directory>/<path:filename>": Case(
         PUBLIC, "/assets/app.js"
     ),
@@ -677,6 +791,7 @@ MATRIX: dict[str, Case] = {
         },
     ),
     **MARKET_MATRIX,
+    **CATALOGUE_MATRIX,
     "GET /api/v1/spaces/<string:space_ref>": Case(PUBLIC, "/api/v1/spaces/boccioni"),
     "PATCH /api/v1/spaces/<string:space_ref>": Case(
         ADMIN_WRITE_200, "/api/v1/spaces/boccioni", {"description_it": "Aggiornata."}

@@ -1,0 +1,1 @@
+"""Activities of the spaces: recurring sessions, registrations with waitlists, calendars."""

@@ -1,0 +1,268 @@
+"""Catalogue API: services (public), publishing (operators), requests and their messages."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from qc_platform.catalogue import availability, presenters, service
+from qc_platform.catalogue.models import CatalogueCategory, Service, ServiceRequest
+from qc_platform.catalogue.schemas import (
+    AcceptSchema,
+    CatalogueCategorySchema,
+    DeclineSchema,
+    RequestCreateSchema,
+    RequestListArgsSchema,
+    RequestMessageCreateSchema,
+    ServiceCreateSchema,
+    ServiceListArgsSchema,
+    ServiceRequestSchema,
+    ServiceSchema,
+    ServiceUpdateSchema,
+)
+from qc_platform.core.clock import utcnow
+from qc_platform.core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from qc_platform.core.limits import per_user_limit
+from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
+from qc_platform.core.permissions import Role, login_required, require_login
+from qc_platform.core.textsearch import matches_all_terms
+from qc_platform.marketplace import conversations
+from qc_platform.marketplace.models import Message
+from qc_platform.marketplace.schemas import MessageSchema
+from qc_platform.places.models import Space
+
+blp = Blueprint(
+    "catalogue",
+    __name__,
+    url_prefix="/api/v1",
+    description="Catalogue of local micro-services: the spaces' social concierge and the "
+    "neighbourhood's micro-enterprises, their prices (free, fixed, sliding, time-bank hours), "
+    "hours, languages, and the requests tenants send them.",
+)
+
+request_limit = per_user_limit("QC_LISTING_RATE_LIMIT", scope="catalogue-requests")
+message_limit = per_user_limit("QC_MESSAGE_RATE_LIMIT", scope="marketplace-messages")
+
+
+@blp.route("/catalogue/categories")
+class Categories(MethodView):
+    @blp.response(200, page_schema(CatalogueCategorySchema))
+    def get(self):
+        """The categories of services (public), by their stable `code`."""
+        return {"items": service.categories(), "next_cursor": None}
+
+
+@blp.route("/catalogue/services")
+class Services(MethodView):
+    @blp.arguments(ServiceListArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(ServiceSchema))
+    def get(
+        self,
+        category,
+        space,
+        area,
+        organisation,
+        price_model,
+        language,
+        open_now,
+        q,
+        include_paused,
+        limit,
+        cursor,
+    ):
+        """Find services (public): filters, "open now" in Milan time, words of `q` ignoring
+        accents; alphabetical by title."""
+        now = utcnow()
+        query = select(Service)
+        if not include_paused:
+            query = query.where(Service.status == "active")
+        if category:
+            query = query.join(CatalogueCategory).where(CatalogueCategory.code == category)
+        if space:
+            query = query.where(Service.space_id == space)
+        if area:
+            query = query.where(Service.space_id.in_(select(Space.id).where(Space.area_id == area)))
+        if organisation:
+            query = query.where(Service.organisation_id == organisation)
+        if price_model:
+            query = query.where(Service.price_model == price_model)
+        if language:
+            query = query.where(Service.languages_key.like(f"%,{language},%"))
+        if open_now is not None:
+            condition = availability.open_condition(now)
+            query = query.where(condition if open_now else ~condition)
+        if q:
+            query = query.where(matches_all_terms(Service.search_text, q))
+        page = paginate(query, keys=[Service.id], limit=limit, cursor=cursor)
+        return {
+            "items": [presenters.present_service(current_user, item, now) for item in page.items],
+            "next_cursor": page.next_cursor,
+        }
+
+    @login_required
+    @blp.arguments(ServiceCreateSchema)
+    @blp.response(201, ServiceSchema)
+    def post(self, data):
+        """Operators: publish a service of their organisation."""
+        user = require_login()
+        return presenters.present_service(user, service.create(user=user, data=data))
+
+
+@blp.route("/catalogue/services/<int:service_id>")
+class ServiceDetail(MethodView):
+    @blp.response(200, ServiceSchema)
+    def get(self, service_id):
+        """One service (public)."""
+        return presenters.present_service(current_user, service.get(service_id))
+
+    @login_required
+    @blp.arguments(ServiceUpdateSchema)
+    @blp.response(200, ServiceSchema)
+    def patch(self, data, service_id):
+        """Operators of its organisation: change it, pause it (`status`), set closures."""
+        user = require_login()
+        item = service.update(user=user, service=service.get(service_id), data=data)
+        return presenters.present_service(user, item)
+
+
+@blp.route("/catalogue/services/<int:service_id>/requests")
+class ServiceRequests(MethodView):
+    @idempotent("catalogue.request")
+    @login_required
+    @request_limit
+    @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+    @blp.arguments(RequestCreateSchema)
+    @blp.response(201, ServiceRequestSchema)
+    def post(self, data, service_id):
+        """Ask for a service, with a message and when suits you → `pending`."""
+        user = require_login()
+        request = service.ask(
+            user=user,
+            service_id=service_id,
+            message=data["message"],
+            preferred_times=data["preferred_times"],
+        )
+        return presenters.present_request(user, request)
+
+
+@blp.route("/catalogue/requests")
+class Requests(MethodView):
+    @login_required
+    @blp.arguments(RequestListArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(ServiceRequestSchema))
+    def get(self, incoming, status, limit, cursor):
+        """My requests; with `incoming=true`, those to my organisations' services. Newest first."""
+        user = require_login()
+        if incoming:
+            organisations = user.scope_ids(Role.OPERATOR)
+            query = select(ServiceRequest).where(
+                ServiceRequest.service_id.in_(
+                    select(Service.id).where(Service.organisation_id.in_(organisations or [0]))
+                )
+            )
+        else:
+            query = select(ServiceRequest).where(ServiceRequest.requester_id == user.id)
+        if status:
+            query = query.where(ServiceRequest.status == status)
+        page = paginate(
+            query, keys=[ServiceRequest.id], limit=limit, cursor=cursor, descending=True
+        )
+        return {
+            "items": [presenters.present_request(user, request) for request in page.items],
+            "next_cursor": page.next_cursor,
+        }
+
+
+@blp.route("/catalogue/requests/<int:request_id>")
+class RequestDetail(MethodView):
+    @login_required
+    @blp.response(200, ServiceRequestSchema)
+    def get(self, request_id):
+        """One request: to its requester and the service's operators."""
+        user = require_login()
+        return presenters.present_request(user, service.get_request(user, request_id))
+
+
+def _act(action: str, request_id: int, details: dict) -> dict:
+    user = require_login()
+    request = service.get_request(user, request_id)
+    return presenters.present_request(
+        user, service.act(user=user, request=request, action=action, **details)
+    )
+
+
+@blp.route("/catalogue/requests/<int:request_id>/accept")
+class RequestAccept(MethodView):
+    @login_required
+    @blp.arguments(AcceptSchema)
+    @blp.response(200, ServiceRequestSchema)
+    def post(self, data, request_id):
+        """Operators: accept, optionally proposing a time and a note."""
+        return _act("accept", request_id, data)
+
+
+@blp.route("/catalogue/requests/<int:request_id>/decline")
+class RequestDecline(MethodView):
+    @login_required
+    @blp.arguments(DeclineSchema)
+    @blp.response(200, ServiceRequestSchema)
+    def post(self, data, request_id):
+        """Operators: decline, with a reason the requester will read."""
+        return _act("decline", request_id, data)
+
+
+@blp.route("/catalogue/requests/<int:request_id>/cancel")
+class RequestCancel(MethodView):
+    @login_required
+    @blp.response(200, ServiceRequestSchema)
+    def post(self, request_id):
+        """The requester or the operators: cancel a pending or accepted request."""
+        return _act("cancel", request_id, {})
+
+
+@blp.route("/catalogue/requests/<int:request_id>/complete")
+class RequestComplete(MethodView):
+    @login_required
+    @blp.response(200, ServiceRequestSchema)
+    def post(self, request_id):
+        """The requester confirms the service was given; a time-bank service is paid now from
+        their account to the organisation's (409 below the floor: nothing changes)."""
+        return _act("complete", request_id, {})
+
+
+@blp.route("/catalogue/requests/<int:request_id>/messages")
+class RequestMessages(MethodView):
+    @login_required
+    @blp.arguments(PaginationArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(MessageSchema))
+    def get(self, request_id, limit, cursor):
+        """The private conversation between the requester and the operators, newest first."""
+        user = require_login()
+        request = service.get_request(user, request_id)
+        page = paginate(
+            conversations.messages_statement(request.conversation_id),
+            keys=[Message.id],
+            limit=limit,
+            cursor=cursor,
+            descending=True,
+        )
+        return {
+            "items": [
+                conversations.present_message(message, request.conversation, user)
+                for message in page.items
+            ],
+            "next_cursor": page.next_cursor,
+        }
+
+    @login_required
+    @message_limit
+    @blp.arguments(RequestMessageCreateSchema)
+    @blp.response(201, MessageSchema)
+    def post(self, data, request_id):
+        """Write to the other side; they receive it live (Socket.IO event `message`)."""
+        user = require_login()
+        request = service.get_request(user, request_id)
+        message = service.post_message(user=user, request=request, body=data["body"])
+        return conversations.present_message(message, request.conversation, user)

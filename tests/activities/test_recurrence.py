@@ -1,0 +1,166 @@
+"""Recurrence rules: parsed into a bounded subset of RFC 5545, expanded in Milan time."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from qc_platform.activities import recurrence
+from qc_platform.activities.recurrence import InvalidRule, from_local_naive, occurrences, parse
+from qc_platform.core.clock import ROME
+
+
+def rome(*args) -> datetime:
+    return from_local_naive(datetime(*args))
+
+
+def test_a_weekly_session_keeps_its_local_time_across_the_october_change():
+    # Tuesday 20 October 2026 18:00 in Milan is 16:00 UTC (CEST); on Sunday 25 October the
+    # clocks go back, so Tuesday 27 October 18:00 is 17:00 UTC (CET).
+    rule = parse("FREQ=WEEKLY;BYDAY=TU;COUNT=3", max_sessions=500)
+    start = rome(2026, 10, 20, 18)
+    found = occurrences(
+        rule,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=90),
+        until=rome(2027, 1, 1),
+        limit=10,
+    )
+    assert [o.starts_at.astimezone(ROME).strftime("%d/%m %H:%M") for o in found] == [
+        "20/10 18:00",
+        "27/10 18:00",
+        "03/11 18:00",
+    ]
+    assert [o.starts_at.astimezone(UTC).hour for o in found] == [16, 17, 17]
+    assert all(o.ends_at - o.starts_at == timedelta(minutes=90) for o in found)
+
+
+def test_and_across_the_march_change_too():
+    rule = parse("FREQ=DAILY;COUNT=3", max_sessions=500)
+    start = rome(2027, 3, 27, 9, 30)
+    found = occurrences(
+        rule, starts_at=start, ends_at=start + timedelta(hours=1), until=rome(2028, 1, 1), limit=10
+    )
+    assert [o.starts_at.astimezone(ROME).strftime("%d/%m %H:%M") for o in found] == [
+        "27/03 09:30",
+        "28/03 09:30",
+        "29/03 09:30",
+    ]
+    assert [o.starts_at.astimezone(UTC).hour for o in found] == [8, 7, 7]
+
+
+def test_a_time_skipped_by_the_spring_change_moves_one_hour_later():
+    # 02:30 does not exist in Milan on 28 March 2027.
+    moment = from_local_naive(datetime(2027, 3, 28, 2, 30))
+    assert moment.astimezone(ROME).strftime("%H:%M") == "03:30"
+
+
+def test_rules_are_stored_in_canonical_form_with_until_in_utc():
+    rule = parse("rrule:freq=weekly;byday=th,tu;until=20270131", max_sessions=500)
+    # A date-only UNTIL is the end of that day in Milan, written in UTC as RFC 5545 wants.
+    assert rule.text == "FREQ=WEEKLY;UNTIL=20270131T225959Z;BYDAY=TH,TU"
+    assert parse(rule.text, max_sessions=500).text == rule.text
+
+
+def test_expansion_stops_at_the_horizon_and_at_the_limit():
+    rule = parse("FREQ=DAILY", max_sessions=500)  # no COUNT or UNTIL: fine, it is bounded here
+    start = rome(2026, 12, 1, 10)
+    found = occurrences(
+        rule,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        until=rome(2026, 12, 10, 23),
+        limit=500,
+    )
+    assert len(found) == 10
+    assert (
+        len(
+            occurrences(
+                rule,
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                until=rome(2030, 1, 1),
+                limit=500,
+            )
+        )
+        == 500
+    )
+
+
+def test_until_in_the_rule_ends_the_series():
+    rule = parse("FREQ=WEEKLY;UNTIL=20261215T235959Z", max_sessions=500)
+    start = rome(2026, 12, 1, 10)
+    found = occurrences(
+        rule, starts_at=start, ends_at=start + timedelta(hours=1), until=rome(2027, 6, 1), limit=500
+    )
+    assert len(found) == 3
+
+
+def test_monthly_on_the_first_monday():
+    rule = parse("FREQ=MONTHLY;BYDAY=1MO;COUNT=3", max_sessions=500)
+    start = rome(2027, 2, 1, 17)
+    recurrence.check_start(rule, start)
+    found = occurrences(
+        rule, starts_at=start, ends_at=start + timedelta(hours=1), until=rome(2028, 1, 1), limit=10
+    )
+    assert [o.starts_at.astimezone(ROME).date().isoformat() for o in found] == [
+        "2027-02-01",
+        "2027-03-01",
+        "2027-04-05",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("FREQ=HOURLY", "frequency"),
+        ("FREQ=MINUTELY;COUNT=5", "frequency"),
+        ("FREQ=SECONDLY", "frequency"),
+        ("FREQ=WEEKLY;BYHOUR=9,10", "part_not_allowed"),
+        ("FREQ=DAILY;BYMONTHDAY=30", "part_not_allowed"),
+        ("FREQ=WEEKLY;COUNT=501", "count"),
+        ("FREQ=WEEKLY;COUNT=0", "count"),
+        ("FREQ=WEEKLY;COUNT=5;UNTIL=20270101", "count_and_until"),
+        ("FREQ=WEEKLY;INTERVAL=53", "interval"),
+        ("FREQ=WEEKLY;BYDAY=1MO", "byday_ordinal"),
+        ("FREQ=DAILY;INTERVAL=7;BYDAY=MO", "daily_byday_interval"),
+        ("FREQ=WEEKLY;BYDAY=XX", "syntax"),
+        ("FREQ=WEEKLY;;", "syntax"),
+        ("FREQ=WEEKLY;UNTIL=2027", "syntax"),
+        ("FREQ=WEEKLY;UNTIL=20270231", "syntax"),
+        ("FREQ=WEEKLY;FREQ=DAILY", "syntax"),
+        ("", "syntax"),
+        ("FREQ=WEEKLY;X-NAME=1", "syntax"),
+    ],
+)
+def test_bad_or_unbounded_rules_are_refused(text, key):
+    with pytest.raises(InvalidRule) as refused:
+        parse(text, max_sessions=500)
+    assert refused.value.key == f"activities.rrule.{key}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FREQ=WEEKLY;BYDAY=WE",  # the start is a Tuesday
+        "FREQ=MONTHLY;BYMONTHDAY=30",  # never on the 30th of February, and not on the 2nd
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",  # no such day at all
+        "FREQ=MONTHLY;INTERVAL=12;BYDAY=5SU",
+    ],
+)
+def test_the_start_must_be_the_first_occurrence_and_checking_is_quick(text):
+    rule = parse(text, max_sessions=500)
+    started = time.monotonic()
+    with pytest.raises(InvalidRule) as refused:
+        recurrence.check_start(rule, rome(2027, 2, 2, 18))  # a Tuesday
+    assert refused.value.key == "activities.rrule.not_synchronised"
+    assert time.monotonic() - started < 0.5
+
+
+def test_until_before_the_start_is_refused():
+    rule = parse("FREQ=WEEKLY;UNTIL=20261201", max_sessions=500)
+    with pytest.raises(InvalidRule) as refused:
+        recurrence.check_start(rule, rome(2027, 2, 2, 18))
+    assert refused.value.key == "activities.rrule.until_before_start"
