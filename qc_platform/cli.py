@@ -48,6 +48,7 @@ def seed(demo: bool) -> None:
         from qc_platform.activities import service as activities
 
         click.echo(f"Demo activities: {activities.seed_demo_activities()} new.")
+        click.echo(f"Demo listings and services: {_seed_demo_content()} new.")
 
 
 def seed_reference_data() -> dict[str, int]:
@@ -64,6 +65,43 @@ def seed_reference_data() -> dict[str, int]:
     from qc_platform.activities import service as activities
 
     created.update(activities.seed_categories())
+    return created
+
+
+def _seed_demo_content() -> int:
+    """A few listings of the demo tenant and services of the demo operator's organisation."""
+    from sqlalchemy import select
+
+    from qc_platform.accounts import service as accounts
+    from qc_platform.catalogue import service as catalogue
+    from qc_platform.catalogue.models import Service
+    from qc_platform.core.seeding import load_data
+    from qc_platform.extensions import db
+    from qc_platform.marketplace import service as marketplace
+    from qc_platform.marketplace.models import Listing
+    from qc_platform.places.models import Organisation
+
+    content = load_data("demo.json")["content"]
+    created = 0
+    for entry in content["listings"]:
+        owner = accounts.find_user_by_email(entry.pop("owner"))
+        if owner is None or db.session.scalar(
+            select(Listing.id).where(Listing.owner_id == owner.id, Listing.title == entry["title"])
+        ):
+            continue
+        marketplace.create_listing(owner=owner, data=entry)
+        created += 1
+    for entry in content["services"]:
+        operator = accounts.find_user_by_email(entry.pop("operator"))
+        organisation = db.session.scalar(
+            select(Organisation.id).where(Organisation.slug == entry.pop("organisation"))
+        )
+        if operator is None or db.session.scalar(
+            select(Service.id).where(Service.title == entry["title"])
+        ):
+            continue
+        catalogue.create(user=operator, data={**entry, "organisation_id": organisation})
+        created += 1
     return created
 
 
