@@ -94,9 +94,7 @@ class Service(TimestampMixin, db.Model):
 
     category = relationship(CatalogueCategory, lazy="joined")
     organisation = relationship("Organisation", lazy="joined")
-    hours = relationship(
-        "ServiceHours", cascade="all, delete-orphan", passive_deletes=True
-    )
+    hours = relationship("ServiceHours", cascade="all, delete-orphan", passive_deletes=True)
     closures = relationship(
         "ServiceClosure",
         cascade="all, delete-orphan",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from qc_platform.accounts.service import users_with_role
 from qc_platform.catalogue import (
     availability,
     messages,  # noqa: F401 - registers the texts
@@ -29,6 +30,7 @@ from qc_platform.catalogue.models import (
 )
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from qc_platform.core.permissions import Role
 from qc_platform.core.seeding import load_data, seed_by_code
 from qc_platform.core.textsearch import fold
 from qc_platform.extensions import db
@@ -94,7 +96,7 @@ def _refresh_search(service: Service) -> None:
 
 def create(*, user, data: dict) -> Service:
     _check_place(data["organisation_id"], data.get("space_id"))
-    if not user.has_role("operator", data["organisation_id"]):
+    if not user.has_role(Role.OPERATOR, data["organisation_id"]):
         raise Forbidden("catalogue.not_operator")
     _check_price(data["price_model"], data.get("price_cents"), data.get("minutes"))
     service = Service(
@@ -255,9 +257,6 @@ def act(*, user, request: ServiceRequest, action: str, **details) -> ServiceRequ
 
 
 def post_message(*, user, request: ServiceRequest, body: str):
-    from qc_platform.accounts.service import users_with_role
-    from qc_platform.core.permissions import Role
-
     operators = [
         person.id for person in users_with_role(Role.OPERATOR, request.service.organisation_id)
     ]

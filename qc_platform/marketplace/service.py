@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from qc_platform.accounts.service import users_with_role
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from qc_platform.core.permissions import Role
 from qc_platform.core.seeding import load_data, seed_by_code
 from qc_platform.core.textsearch import fold
 from qc_platform.extensions import db
@@ -299,9 +301,6 @@ def review(*, user, exchange: Exchange, rating: int, comment: str) -> Review:
 
 
 def _moderators_of(listing: Listing) -> list[int]:
-    from qc_platform.accounts.service import users_with_role
-    from qc_platform.core.permissions import Role
-
     people = set()
     if listing.space_id is not None:
         organisation_id = db.session.get(Space, listing.space_id).organisation_id
