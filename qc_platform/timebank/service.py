@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from qc_platform.core import audit
 from qc_platform.core.errors import Conflict, InvalidInput, NotFound
@@ -54,7 +55,9 @@ def _lock(*account_ids: int) -> dict[int, TimeAccount]:
         select(TimeAccount)
         .where(TimeAccount.id.in_(sorted(set(account_ids))))
         .order_by(TimeAccount.id)
-        .with_for_update(of=TimeAccount)
+        # Only the account rows: refreshing their owners would reload the signed-in user.
+        .options(lazyload(TimeAccount.user), lazyload(TimeAccount.organisation))
+        .with_for_update()
         .execution_options(populate_existing=True)
     ).unique()
     return {account.id: account for account in rows}
