@@ -4,7 +4,7 @@ import { html, setHtml, type Safe } from './html'
 import { LANGUAGE_NAMES, lang, plural, setLang, t, isLang, type Lang } from './i18n'
 import { icon } from './icons'
 import { unreadCount } from './notifications'
-import { canModerate, canReport, hasInbox } from './roles'
+import { canModerate, canReport, hasInbox, hasRole } from './roles'
 import { currentUser, probablySignedIn } from './session'
 
 const LANGS: Lang[] = ['it', 'en']
@@ -105,6 +105,7 @@ export function renderHeader(): void {
         <div class="container">
           <ul class="qc-nav-list">
             ${navLink('/', t('navSpaces'))}
+            ${navLink('/servizi', t('navServices'))}
             ${signedIn
               ? [
                   canReport(user) || hasInbox(user) ? navLink('/segnalazioni', t('navReports')) : '',
@@ -112,6 +113,7 @@ export function renderHeader(): void {
                   navLink('/banca-del-tempo', t('navTimebank')),
                   navLink('/scambi', t('navMarketplace')),
                   canModerate(user) ? navLink('/moderazione', t('navModeration')) : '',
+                  hasRole(user, 'operator') ? navLink('/gestione/servizi', t('navMyServices')) : '',
                   navLink('/profilo', t('navProfile')),
                 ]
               : [navLink('/accedi', t('navSignIn')), navLink('/registrati', t('navRegister'))]}

@@ -51,6 +51,13 @@ route('/scambi/annunci/nuovo', lazyPage(() => import('./marketplace/new'), (m) =
 route('/scambi/annunci/:id', lazyPage(() => import('./marketplace/listing'), (m) => m.listingPage))
 route('/scambi/:id', lazyPage(() => import('./marketplace/exchange'), (m) => m.exchangePage))
 route('/moderazione', lazyPage(() => import('./marketplace/moderation'), (m) => m.moderationPage))
+// Catalogue of micro-services (servizi): lazy chunks; /servizi/richieste before /servizi/:id
+route('/servizi', lazyPage(() => import('./catalogue/browse'), (m) => m.browsePage))
+route('/servizi/richieste', lazyPage(() => import('./catalogue/requests'), (m) => m.myRequestsPage))
+route('/servizi/richieste/:id', lazyPage(() => import('./catalogue/request'), (m) => m.requestPage))
+route('/servizi/:id', lazyPage(() => import('./catalogue/service'), (m) => m.servicePage))
+route('/organizzazioni/:slug', lazyPage(() => import('./catalogue/organisation'), (m) => m.organisationPage))
+route('/gestione/servizi', lazyPage(() => import('./catalogue/console'), (m) => m.consolePage))
 setNotFound(notFoundPage)
 onAfterRender(markCurrent)
 

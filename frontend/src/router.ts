@@ -2,7 +2,8 @@
  * A tiny history-API router. The server serves index.html for exactly the app's paths
  * (/, /spazi/<slug>, /accedi, /registrati, /profilo, /notifiche, /notifiche/preferenze,
  * /segnalazioni, /segnalazioni/nuova, /segnalazioni/<id>, /casella,
- * /gestione/instradamento, /gestione/comitati, /complessi/<id>/servizio — see CLIENT_ROUTES
+ * /gestione/instradamento, /gestione/comitati, /complessi/<id>/servizio, /servizi/…,
+ * /organizzazioni/<slug>, /gestione/servizi … — see CLIENT_ROUTES
  * in qc_platform/webapp); every other link is left to the browser.
  */
 

@@ -315,6 +315,9 @@ class PersonalCalendar(MethodView):
         text, modified = calendar.personal_calendar(
             "Le mie attività — Quartieri Connessi", service.personal_feed(user)
         )
+        changed = service.last_registration_change(user)
+        if changed is not None and (modified is None or changed > modified):
+            modified = changed
         return _calendar_response(text, modified, filename="mie-attivita.ics", private=True)
 
 

@@ -970,6 +970,14 @@ def feed_activities(*, space: Space | None = None) -> list[tuple[Activity, list[
     return list(grouped.values())
 
 
+def last_registration_change(user: User) -> datetime | None:
+    """When any of my registrations last changed, cancelled ones included: a cancellation
+    removes an event from my feed, and its Last-Modified must still move forward."""
+    return db.session.scalar(
+        select(func.max(Registration.updated_at)).where(Registration.user_id == user.id)
+    )
+
+
 def personal_feed(user: User) -> list[tuple[ActivitySession, Registration]]:
     """My active registrations' sessions of the last 90 days and later."""
     since = utcnow() - FEED_WINDOW_PAST

@@ -86,7 +86,9 @@ def _set_availability(service: Service, week: dict) -> None:
 
 
 def _set_closures(service: Service, closures: list[dict]) -> None:
-    service.closures = [ServiceClosure(**closure) for closure in closures]
+    # In date order, as the relationship loads them: the answer to this very request too.
+    ordered = sorted(closures, key=lambda closure: (closure["starts_on"], closure["ends_on"]))
+    service.closures = [ServiceClosure(**closure) for closure in ordered]
 
 
 def _refresh_search(service: Service) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import and_
+from sqlalchemy import and_, true
 
 MAX_TERMS = 8
 
@@ -31,4 +31,6 @@ def matches_all_terms(column, query: str):
     Wildcards typed by the user (``%``, ``_``) are matched literally.
     """
     terms = fold(query).split()[:MAX_TERMS]
+    if not terms:  # blank, or only marks that fold away: nothing to look for
+        return true()
     return and_(*(column.like(f"%{_escape_like(term)}%", escape="\\") for term in terms))

@@ -41,6 +41,12 @@ CLIENT_ROUTES = (
     "/scambi/annunci/<int:listing_id>",
     "/scambi/<int:exchange_id>",
     "/moderazione",
+    "/servizi",
+    "/servizi/<int:service_id>",
+    "/servizi/richieste",
+    "/servizi/richieste/<int:request_id>",
+    "/organizzazioni/<slug>",
+    "/gestione/servizi",
 )
 _COMPRESSIBLE = {".html", ".js", ".css", ".svg", ".json", ".webmanifest", ".txt", ".map", ".ttf"}
 _IMMUTABLE_DIR = "assets"

@@ -92,7 +92,9 @@ def post_message(client, who: Person, exchange_id: int, body: str):
 
 def messages(client, who: Person, exchange_id: int) -> list[dict]:
     response = client.get(
-        f"{MARKET}/exchanges/{exchange_id}/messages", headers=who.headers, query_string={"limit": 100}
+        f"{MARKET}/exchanges/{exchange_id}/messages",
+        headers=who.headers,
+        query_string={"limit": 100},
     )
     return ok(response)["items"]
 

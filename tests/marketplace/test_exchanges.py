@@ -396,14 +396,19 @@ def test_my_exchanges_lists_both_sides_and_filters_by_status(client, owner, neig
     assert listed(owner, status="accepted") == [taken["id"]]
     assert listed(owner, status="proposed") == [given["id"]]
     assert listed(stranger) == []
-    refused(client.get(f"{MARKET}/exchanges", headers=owner.headers, query_string={"status": "x"}), 422)
+    refused(
+        client.get(f"{MARKET}/exchanges", headers=owner.headers, query_string={"status": "x"}), 422
+    )
 
 
 def test_staff_do_not_see_an_exchange_nobody_reported(client):
     scene = Scene(client, "offer")
     refused(get_exchange(client, scene.moderator, scene.id), 404)
     refused(get_exchange(client, scene.stranger, scene.id), 404)
-    ids = [e["id"] for e in ok(client.get(f"{MARKET}/exchanges", headers=scene.moderator.headers))["items"]]
+    ids = [
+        e["id"]
+        for e in ok(client.get(f"{MARKET}/exchanges", headers=scene.moderator.headers))["items"]
+    ]
     assert scene.id not in ids
 
 

@@ -89,9 +89,12 @@ def test_proposing_is_rate_limited_per_person(limited_app, owner, neighbour, str
     for listing_id in listings[:4]:
         ok(propose(client, neighbour, listing_id), 201)
     _too_many(propose(client, neighbour, listings[4]))
-    assert ok(client.get(f"{MARKET}/exchanges", headers=neighbour.headers))["items"][0][
-        "listing"
-    ]["id"] == listings[3]
+    assert (
+        ok(client.get(f"{MARKET}/exchanges", headers=neighbour.headers))["items"][0]["listing"][
+            "id"
+        ]
+        == listings[3]
+    )
     ok(propose(client, stranger, listings[0]), 201)
 
 

@@ -131,9 +131,7 @@ CONTACTS = [
 
 @pytest.mark.parametrize("contact", CONTACTS)
 @pytest.mark.parametrize("field", ["title", "description"])
-def test_phone_numbers_and_e_mails_are_refused_with_a_clear_message(
-    client, owner, field, contact
-):
+def test_phone_numbers_and_e_mails_are_refused_with_a_clear_message(client, owner, field, contact):
     body = refused(
         client.post(
             f"{MARKET}/listings",
@@ -167,7 +165,10 @@ def test_an_edit_cannot_add_contact_details_either(client, owner, contact):
         )
         refused(response, 422)
     unchanged = ok(client.get(f"{MARKET}/listings/{created['id']}", headers=owner.headers))
-    assert (unchanged["title"], unchanged["description"]) == (LISTING["title"], LISTING["description"])
+    assert (unchanged["title"], unchanged["description"]) == (
+        LISTING["title"],
+        LISTING["description"],
+    )
 
 
 @pytest.mark.parametrize(
@@ -218,6 +219,13 @@ def test_search_matches_percent_and_underscore_literally(client, owner, stranger
     assert search(client, stranger, q="_") == []
 
 
+@pytest.mark.parametrize("query", ["", "   ", "\u0301", " \u0300 \t"])
+def test_a_search_without_words_lists_everything(client, owner, stranger, query):
+    """Blank, or nothing but accents once folded: like no `q` at all (it used to be a 500)."""
+    created = [create_listing(client, owner, title=f"Annuncio {n}")["id"] for n in range(2)]
+    assert ids(search(client, stranger, q=query)) == created[::-1]
+
+
 def test_an_edit_is_found_by_its_new_words(client, owner, stranger):
     created = create_listing(client, owner, title="Aiuto trasloco")
     ok(
@@ -245,7 +253,9 @@ def test_filters(client, owner, neighbour, stranger):
     closed = create_listing(client, neighbour, kind="request", category="repairs")
     ok(
         client.patch(
-            f"{MARKET}/listings/{closed['id']}", json={"status": "closed"}, headers=neighbour.headers
+            f"{MARKET}/listings/{closed['id']}",
+            json={"status": "closed"},
+            headers=neighbour.headers,
         )
     )
 

@@ -34,9 +34,7 @@ def test_the_two_people_write_to_each_other(client, owner, neighbour, exchange):
             "Grazie! Va bene giovedì?",
             "Posso aiutarti io",
         ]
-        assert [m["mine"] for m in thread] == [
-            m["author"]["id"] == who.id for m in thread
-        ]
+        assert [m["mine"] for m in thread] == [m["author"]["id"] == who.id for m in thread]
 
 
 def test_nobody_else_reads_or_writes(client, stranger, staff, operator, exchange):
@@ -69,7 +67,10 @@ def test_the_longest_message_is_accepted(client, owner, exchange):
 
 def test_messages_come_in_pages_newest_first(client, owner, neighbour, exchange):
     for n in range(4):
-        ok(post_message(client, owner if n % 2 else neighbour, exchange["id"], f"Messaggio {n}"), 201)
+        ok(
+            post_message(client, owner if n % 2 else neighbour, exchange["id"], f"Messaggio {n}"),
+            201,
+        )
     url = f"{MARKET}/exchanges/{exchange['id']}/messages"
     seen, cursor = [], None
     while True:

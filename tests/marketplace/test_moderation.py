@@ -40,7 +40,9 @@ def open_flags(client, who, **query) -> list[dict]:
 
 def resolve(client, who, flag_id, action, note=None):
     return client.post(
-        f"{MARKET}/flags/{flag_id}/resolve", json={"action": action, "note": note}, headers=who.headers
+        f"{MARKET}/flags/{flag_id}/resolve",
+        json={"action": action, "note": note},
+        headers=who.headers,
     )
 
 
@@ -172,9 +174,12 @@ def test_hiding_a_conversation_blanks_its_messages_and_closes_it(
         refused(post_message(client, who, exchange["id"], "Ancora io"), 409)
     assert len(messages(client, owner, exchange["id"])) == 2
     # The exchange itself goes on.
-    assert ok(client.post(f"{MARKET}/exchanges/{exchange['id']}/accept", headers=owner.headers))[
-        "status"
-    ] == "accepted"
+    assert (
+        ok(client.post(f"{MARKET}/exchanges/{exchange['id']}/accept", headers=owner.headers))[
+            "status"
+        ]
+        == "accepted"
+    )
 
 
 def test_dismissing_a_conversation_report_changes_nothing(
@@ -225,7 +230,9 @@ def test_dismissing_a_listing_report_changes_nothing(client, listing, stranger, 
     ok(propose(client, neighbour, listing["id"]), 201)
 
 
-@pytest.mark.parametrize(("first", "second"), [("hide", "dismiss"), ("dismiss", "hide"), ("hide", "hide")])
+@pytest.mark.parametrize(
+    ("first", "second"), [("hide", "dismiss"), ("dismiss", "hide"), ("hide", "hide")]
+)
 def test_a_report_is_resolved_once(client, listing, stranger, operator, staff, first, second):
     flag = ok(flag_listing(client, stranger, listing["id"]), 201)
     ok(resolve(client, operator, flag["id"], first))

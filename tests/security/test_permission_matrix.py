@@ -509,6 +509,154 @@ CATALOGUE_MATRIX: dict[str, Case] = {
 }
 
 
+# --- activities -------------------------------------------------------------------------
+# A weekly course at Boccioni (run by the operator's organisation), a session of it, the
+# resident's registration; and a session that started yesterday (attendance).
+ACTIVITY_MANAGERS_200 = expect(403, anonymous=401, operator=200, admin=200)
+
+
+def _activity(w: World, *, started: bool = False) -> int:
+    key = "activity_started" if started else "activity"
+    if key not in w.extra:
+        from datetime import timedelta
+
+        import time_machine
+
+        from qc_platform.activities import service as activities
+        from qc_platform.core.clock import utcnow
+        from qc_platform.places.models import Space
+
+        space_id = db.session.scalar(select(Space.id).where(Space.slug == "boccioni"))
+        start = (utcnow() + timedelta(days=(-1 if started else 7))).replace(second=0, microsecond=0)
+        with time_machine.travel(start - timedelta(days=1), tick=False):
+            activity = activities.create_activity(
+                actor=w.users["operator"],
+                space_id=space_id,
+                title="Corso di italiano",
+                category="course",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                rrule="FREQ=WEEKLY;COUNT=2",
+                capacity=20,
+                registration_required=True,
+            )
+            persist()
+        w.extra[key] = activity.id
+    return w.extra[key]
+
+
+def _activity_session(w: World, *, started: bool = False) -> int:
+    from qc_platform.activities.models import ActivitySession
+
+    return db.session.scalar(
+        select(ActivitySession.id)
+        .where(ActivitySession.activity_id == _activity(w, started=started))
+        .order_by(ActivitySession.starts_at)
+    )
+
+
+def _registration(w: World) -> int:
+    from qc_platform.activities import service as activities
+
+    registration = activities.register(
+        actor=w.users["resident"], session_id=_activity_session(w)
+    )
+    persist()
+    return registration.id
+
+
+def _activity_body(w: World) -> dict:
+    from datetime import timedelta
+
+    from qc_platform.core.clock import utcnow
+
+    start = (utcnow() + timedelta(days=10)).replace(second=0, microsecond=0)
+    return {
+        "space_id": _boccioni(),
+        "title": "Serata di cinema",
+        "category": "culture",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=2)).isoformat(),
+    }
+
+
+def _boccioni() -> int:
+    from qc_platform.places.models import Space
+
+    return db.session.scalar(select(Space.id).where(Space.slug == "boccioni"))
+
+
+ACTIVITIES_MATRIX: dict[str, Case] = {
+    "GET /api/v1/activities/categories": Case(PUBLIC, "/api/v1/activities/categories"),
+    "GET /api/v1/activities": Case(PUBLIC, "/api/v1/activities?q=italiano&space=boccioni"),
+    "POST /api/v1/activities": Case(
+        # operators of the organisation that runs the space, and admins
+        expect(403, anonymous=401, operator=201, admin=201),
+        "/api/v1/activities",
+        _activity_body,
+    ),
+    "GET /api/v1/activities/<int:activity_id>": Case(
+        PUBLIC, lambda w: f"/api/v1/activities/{_activity(w)}"
+    ),
+    "PATCH /api/v1/activities/<int:activity_id>": Case(
+        ACTIVITY_MANAGERS_200,
+        lambda w: f"/api/v1/activities/{_activity(w)}",
+        {"title": "Corso di italiano (A2)", "capacity": 25},
+    ),
+    "GET /api/v1/activities/<int:activity_id>/jsonld": Case(
+        PUBLIC, lambda w: f"/api/v1/activities/{_activity(w)}/jsonld"
+    ),
+    "GET /api/v1/activities/<int:activity_id>/sessions": Case(
+        PUBLIC, lambda w: f"/api/v1/activities/{_activity(w)}/sessions"
+    ),
+    "GET /api/v1/sessions/<int:session_id>": Case(
+        PUBLIC, lambda w: f"/api/v1/sessions/{_activity_session(w)}"
+    ),
+    "POST /api/v1/sessions/<int:session_id>/cancel": Case(
+        ACTIVITY_MANAGERS_200,
+        lambda w: f"/api/v1/sessions/{_activity_session(w)}/cancel",
+        {"reason": "Allerta meteo"},
+    ),
+    "POST /api/v1/sessions/<int:session_id>/registrations": Case(
+        expect(201, anonymous=401),
+        lambda w: f"/api/v1/sessions/{_activity_session(w)}/registrations",
+        {},
+    ),
+    "GET /api/v1/sessions/<int:session_id>/registrations": Case(
+        ACTIVITY_MANAGERS_200,
+        lambda w: f"/api/v1/sessions/{_activity_session(w)}/registrations",
+    ),
+    "POST /api/v1/sessions/<int:session_id>/attendance": Case(
+        ACTIVITY_MANAGERS_200,
+        lambda w: f"/api/v1/sessions/{_activity_session(w, started=True)}/attendance",
+        {"attendance": [], "walk_ins": 4},
+    ),
+    "DELETE /api/v1/registrations/<int:registration_id>": Case(
+        # the resident's own; the space's operators; nobody else sees it
+        expect(404, anonymous=401, resident=204, operator=204, admin=204),
+        lambda w: f"/api/v1/registrations/{_registration(w)}",
+    ),
+    "GET /api/v1/users/me/registrations": Case(SIGNED_IN_ONLY, "/api/v1/users/me/registrations"),
+    "GET /api/v1/activities/calendar.ics": Case(PUBLIC, "/api/v1/activities/calendar.ics"),
+    "GET /api/v1/spaces/<string:space_ref>/calendar.ics": Case(
+        PUBLIC, "/api/v1/spaces/boccioni/calendar.ics"
+    ),
+    "GET /api/v1/users/me/calendar.ics": Case(
+        # calendar apps use ?token=… (tested in tests/activities); signed in, no token needed
+        SIGNED_IN_ONLY,
+        "/api/v1/users/me/calendar.ics",
+    ),
+    "GET /api/v1/users/me/calendar-feed": Case(SIGNED_IN_ONLY, "/api/v1/users/me/calendar-feed"),
+    "POST /api/v1/users/me/calendar-feed": Case(
+        expect(201, anonymous=401), "/api/v1/users/me/calendar-feed"
+    ),
+    "DELETE /api/v1/users/me/calendar-feed": Case(
+        expect(204, anonymous=401), "/api/v1/users/me/calendar-feed"
+    ),
+    "GET /api/v1/spaces/<string:space_ref>/kiosk": Case(PUBLIC, "/api/v1/spaces/boccioni/kiosk"),
+}
+
+
 MATRIX: dict[str, Case] = {
     # --- web app, docs, health --------------------------------------------------
     "GET /": Case(PUBLIC, "/"),
@@ -532,6 +680,12 @@ MATRIX: dict[str, Case] = {
     "GET /scambi/annunci/<int:listing_id>": Case(PUBLIC, "/scambi/annunci/1"),
     "GET /scambi/<int:exchange_id>": Case(PUBLIC, "/scambi/1"),
     "GET /moderazione": Case(PUBLIC, "/moderazione"),
+    "GET /servizi": Case(PUBLIC, "/servizi"),
+    "GET /servizi/<int:service_id>": Case(PUBLIC, "/servizi/1"),
+    "GET /servizi/richieste": Case(PUBLIC, "/servizi/richieste"),
+    "GET /servizi/richieste/<int:request_id>": Case(PUBLIC, "/servizi/richieste/1"),
+    "GET /organizzazioni/<slug>": Case(PUBLIC, "/organizzazioni/ente-boccioni"),
+    "GET /gestione/servizi": Case(PUBLIC, "/gestione/servizi"),
     "GET /<any('assets', 'swagger-ui', 'icons', 'fonts', 'images'):directory>/<path:filename>": Case(
         PUBLIC, "/assets/app.js"
     ),
@@ -792,6 +946,7 @@ MATRIX: dict[str, Case] = {
     ),
     **MARKET_MATRIX,
     **CATALOGUE_MATRIX,
+    **ACTIVITIES_MATRIX,
     "GET /api/v1/spaces/<string:space_ref>": Case(PUBLIC, "/api/v1/spaces/boccioni"),
     "PATCH /api/v1/spaces/<string:space_ref>": Case(
         ADMIN_WRITE_200, "/api/v1/spaces/boccioni", {"description_it": "Aggiornata."}

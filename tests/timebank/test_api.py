@@ -325,7 +325,12 @@ def test_entries_are_newest_first_with_the_counterpartys_name(client, alice, bru
     first = pay(client, alice, bruno.account_id, 10, memo="uno")
     second = pay(client, bruno, alice.account_id, 20, memo="due")
     third = pay(
-        client, operator, alice.account_id, 30, memo="tre", from_account_id=org_account_id(organisation)
+        client,
+        operator,
+        alice.account_id,
+        30,
+        memo="tre",
+        from_account_id=org_account_id(organisation),
     )
 
     response = client.get(
@@ -400,7 +405,9 @@ def test_a_key_reused_for_a_different_request_is_409(client, alice, bruno):
     key = {"Idempotency-Key": "k-1"}
     first = post_transfer(client, alice, {"to_account_id": bruno.account_id, "minutes": 5}, **key)
     assert first.status_code == 201
-    response = post_transfer(client, alice, {"to_account_id": bruno.account_id, "minutes": 6}, **key)
+    response = post_transfer(
+        client, alice, {"to_account_id": bruno.account_id, "minutes": 6}, **key
+    )
     assert_error(response, 409)
     assert count(Transfer) == 1
     assert stored_balance(bruno.account_id) == 5
@@ -476,7 +483,9 @@ def test_staff_reverse_a_transfer_with_a_reason(client, alice, bruno, staff):
     assert_error(client.post(again, json={"reason": "Ancora"}, headers=staff.headers), 409)
     assert_error(
         client.post(
-            f"{API}/timebank/transfers/999999/reversal", json={"reason": "x" * 5}, headers=staff.headers
+            f"{API}/timebank/transfers/999999/reversal",
+            json={"reason": "x" * 5},
+            headers=staff.headers,
         ),
         404,
     )
@@ -513,9 +522,10 @@ def test_only_staff_change_floors(client, alice, bruno):
         headers=alice.headers,
     )
     assert_error(other, 404)
-    assert client.get(f"{API}/timebank/accounts/me", headers=alice.headers).get_json()[
-        "floor_minutes"
-    ] == DEFAULT_FLOOR_MINUTES
+    assert (
+        client.get(f"{API}/timebank/accounts/me", headers=alice.headers).get_json()["floor_minutes"]
+        == DEFAULT_FLOOR_MINUTES
+    )
 
 
 @pytest.mark.parametrize("floor", [1, -6001, "-60", None, 0.5])

@@ -313,9 +313,7 @@ def raw_statement_refused(sql: str, **params) -> DBAPIError:
 
 @pytest.mark.parametrize("minutes", [0, -5])
 def test_the_database_refuses_a_transfer_of_no_or_negative_minutes(alice, bruno, minutes):
-    refused_by_database(
-        Transfer(from_account_id=alice.id, to_account_id=bruno.id, minutes=minutes)
-    )
+    refused_by_database(Transfer(from_account_id=alice.id, to_account_id=bruno.id, minutes=minutes))
 
 
 def test_the_database_refuses_a_transfer_to_the_same_account(alice):

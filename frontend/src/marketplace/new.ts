@@ -117,7 +117,16 @@ export async function newListingPage(ctx: PageContext): Promise<void> {
         })
         navigate(`/scambi/annunci/${listing.id}`, { flash: mt('listingPublished') })
       } catch (err) {
-        showApiError(form, err instanceof ApiError ? new ApiError(err.status, err.message, durationErrors(err.fields)) : err)
+        if (!(err instanceof ApiError)) {
+          showApiError(form, err)
+          return
+        }
+        // the server names the refused fields with a code ("contact details"), not a sentence
+        const fields = durationErrors(err.fields)
+        for (const name of ['title', 'description']) {
+          if (fields[name]?.includes('contact details')) fields[name] = [mt('noContactsField')]
+        }
+        showErrors(form, err.message, fields)
       }
     })
   })

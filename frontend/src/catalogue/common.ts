@@ -1,0 +1,415 @@
+/** What the catalogue pages share: prices and hours in words, cards, fields, confirmations. */
+
+import { WEEKDAYS, type Me, type OpeningHours, type Weekday } from '../api'
+import { html, type Safe } from '../html'
+import { formatDate, lang, weekdayNames } from '../i18n'
+import { alertBox } from '../layout'
+import { errorMessage } from '../pages/common'
+import { navigate, type PageContext } from '../router'
+import { loadSession, refreshSession } from '../session'
+import type { Closure, PriceModel, RequestStatus, Service, ServiceRequest } from './api'
+import { ct, ctf, type CKey } from './i18n'
+
+// --- words for numbers ------------------------------------------------------------------
+
+/** "€ 5,00" (Italian) or "€5.00" (English): always with the cents, as on a price tag. */
+export function euro(cents: number): string {
+  const amount = (cents / 100).toFixed(2)
+  return lang() === 'it' ? `€ ${amount.replace('.', ',')}` : `€${amount}`
+}
+
+/** A duration as a person says it: "1 ora e 30 minuti", "30 minuti". */
+export function duration(minutes: number): string {
+  const h = Math.floor(minutes / 60)
+  const m = minutes % 60
+  const hours = h === 1 ? ct('hourOne') : ctf('hoursN', { n: h })
+  const mins = m === 1 ? ct('minuteOne') : ctf('minutesN', { n: m })
+  if (h && m) return `${hours} ${ct('and')} ${mins}`
+  return h ? hours : mins
+}
+
+/** The price in plain words: "Gratuito", "€ 5,00", "Prezzo agevolato, fino a € 10,00", … */
+export function priceWords(p: { price_model: PriceModel; price_cents: number | null; minutes: number | null }): string {
+  switch (p.price_model) {
+    case 'fixed':
+      return euro(p.price_cents ?? 0)
+    case 'sliding':
+      return ctf('priceSliding', { price: euro(p.price_cents ?? 0) })
+    case 'timebank':
+      return ctf('priceTimebank', { d: duration(p.minutes ?? 0) })
+    default:
+      return ct('priceFree')
+  }
+}
+
+export function priceModelName(model: string): string {
+  return ct(`priceModel_${model}` as CKey) ?? model
+}
+
+// --- languages ----------------------------------------------------------------------------
+
+/** The languages most spoken in Milan's public housing, as the filters and the form offer them. */
+export const COMMON_LANGUAGES = ['it', 'en', 'ar', 'zh', 'es', 'fr', 'ro', 'uk', 'ru', 'sq', 'bn', 'tl', 'ur', 'pt']
+
+const LANGUAGES: Record<string, { it: string; en: string; own: string }> = {
+  it: { it: 'italiano', en: 'Italian', own: 'italiano' },
+  en: { it: 'inglese', en: 'English', own: 'English' },
+  ar: { it: 'arabo', en: 'Arabic', own: 'العربية' },
+  zh: { it: 'cinese', en: 'Chinese', own: '中文' },
+  es: { it: 'spagnolo', en: 'Spanish', own: 'español' },
+  fr: { it: 'francese', en: 'French', own: 'français' },
+  ro: { it: 'rumeno', en: 'Romanian', own: 'română' },
+  uk: { it: 'ucraino', en: 'Ukrainian', own: 'українська' },
+  ru: { it: 'russo', en: 'Russian', own: 'русский' },
+  sq: { it: 'albanese', en: 'Albanian', own: 'shqip' },
+  bn: { it: 'bengalese', en: 'Bengali', own: 'বাংলা' },
+  tl: { it: 'filippino (tagalog)', en: 'Filipino (Tagalog)', own: 'Tagalog' },
+  ur: { it: 'urdu', en: 'Urdu', own: 'اردو' },
+  pt: { it: 'portoghese', en: 'Portuguese', own: 'português' },
+}
+
+/** A language's name in the app's language ("arabo"); unknown codes by the browser's names. */
+export function languageName(code: string): string {
+  const known = LANGUAGES[code]
+  if (known) return known[lang()]
+  try {
+    return new Intl.DisplayNames([lang()], { type: 'language' }).of(code) ?? code
+  } catch {
+    return code
+  }
+}
+
+/** The name in the language itself, when it differs ("العربية"), for people who read only that. */
+export function languageOwnName(code: string): string | null {
+  const own = LANGUAGES[code]?.own
+  return own && own.toLowerCase() !== languageName(code).toLowerCase() ? own : null
+}
+
+/** "Si parla italiano, arabo" — the own names marked with their language for screen readers. */
+export function languagesLine(codes: string[]): Safe {
+  const names = codes.map((c) => languageName(c))
+  const list = new Intl.ListFormat(lang(), { type: 'conjunction' }).format(names)
+  return html`${codes.length === 1 ? ctf('speaksOne', { name: list }) : ctf('speaks', { names: list })}`
+}
+
+/** "Si parla arabo (العربية)": an option of the language filter (options hold text only). */
+export function languageChoice(code: string): string {
+  const own = languageOwnName(code)
+  const name = ctf('speaksOne', { name: languageName(code) })
+  return own ? `${name} (${own})` : name
+}
+
+// --- hours --------------------------------------------------------------------------------
+
+export function slot(from: string, to: string): string {
+  return `${from}–${to}`
+}
+
+/** The week as a table: "Lunedì | 09:00–12:30, 15:00–18:00", "Domenica | Chiuso". */
+export function hoursTable(hours: OpeningHours, caption: string): Safe {
+  const names = weekdayNames()
+  return html`<table class="table qc-hours">
+    <caption class="visually-hidden">${caption}</caption>
+    <thead>
+      <tr>
+        <th scope="col">${ct('day')}</th>
+        <th scope="col">${ct('hours')}</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${WEEKDAYS.map((day, i) => {
+        const slots = hours[day] ?? []
+        return html`<tr data-day="${day}">
+          <th scope="row">${names[i]}</th>
+          <td>
+            ${slots.length
+              ? slots.map(([from, to], j) => html`${j ? ', ' : ''}<span class="qc-slot">${slot(from, to)}</span>`)
+              : html`<span class="qc-closed">${ct('closedDay')}</span>`}
+          </td>
+        </tr>`
+      })}
+    </tbody>
+  </table>`
+}
+
+/** The open days only, in a short line each: for cards and the organisation page. */
+export function hoursSummary(hours: OpeningHours): Safe {
+  const names = weekdayNames()
+  const days = WEEKDAYS.map((day: Weekday, i) => ({ name: names[i] ?? day, slots: hours[day] ?? [] })).filter(
+    (d) => d.slots.length,
+  )
+  if (!days.length) return html`<span class="qc-closed">${ct('alwaysClosed')}</span>`
+  return html`<ul class="qc-hours-summary list-unstyled">
+    ${days.map((d) => html`<li><span class="qc-hours-day">${d.name}</span> ${d.slots.map(([a, b]) => slot(a, b)).join(', ')}</li>`)}
+  </ul>`
+}
+
+/** Closures that have not ended yet. */
+export function upcomingClosures(closures: Closure[]): Closure[] {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date())
+  return closures.filter((c) => c.ends_on >= today)
+}
+
+export function closureText(c: Closure): string {
+  const when =
+    c.starts_on === c.ends_on
+      ? ctf('closureDay', { from: formatDate(c.starts_on) })
+      : ctf('closureRange', { from: formatDate(c.starts_on), to: formatDate(c.ends_on) })
+  return c.reason ? `${when}: ${c.reason}` : when
+}
+
+export function openBadge(s: Service): Safe {
+  if (s.status === 'paused') return html`<span class="qc-badge qc-badge-closed" data-open="paused">${ct('pausedBadge')}</span>`
+  return s.open_now
+    ? html`<span class="qc-badge qc-badge-open" data-open="true">${ct('openNow')}</span>`
+    : html`<span class="qc-badge qc-badge-closed" data-open="false">${ct('closedNow')}</span>`
+}
+
+// --- times in Milan -------------------------------------------------------------------------
+
+const ROME = 'Europe/Rome'
+
+/** A moment as it reads on Milan's clocks: "12 mar 2026, 10:30". */
+export function formatRome(iso: string): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return iso
+  return new Intl.DateTimeFormat(lang() === 'it' ? 'it-IT' : 'en-GB', {
+    dateStyle: 'full',
+    timeStyle: 'short',
+    timeZone: ROME,
+  }).format(date)
+}
+
+/** Milan's offset from UTC at `utcMs`, in minutes. */
+function romeOffset(utcMs: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: ROME,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(new Date(utcMs))
+  const n = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0)
+  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'))
+  return Math.round((asUtc - Math.floor(utcMs / 60000) * 60000) / 60000)
+}
+
+/**
+ * "2026-03-12T10:30" read on Milan's clocks (whatever the phone's time zone) → an ISO
+ * timestamp with offset; null when it is not a valid date and time.
+ */
+export function romeLocalToIso(value: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value)
+  if (!m) return null
+  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number]
+  const wall = Date.UTC(y, mo - 1, d, h, mi)
+  if (Number.isNaN(wall)) return null
+  let utc = wall - romeOffset(wall) * 60000
+  utc = wall - romeOffset(utc) * 60000
+  return new Date(utc).toISOString()
+}
+
+// --- requests -------------------------------------------------------------------------------
+
+export function statusName(status: RequestStatus | string): string {
+  return ct(`status_${status}` as CKey) ?? status
+}
+
+export function statusBadge(status: RequestStatus | string): Safe {
+  return html`<span class="qc-badge qc-badge-status qc-request-status" data-status="${status}">${statusName(status)}</span>`
+}
+
+/** A request in a list: the service's title links to the request's page. */
+export function requestCard(r: ServiceRequest, viewpoint: 'mine' | 'incoming', level: 2 | 3 = 2): Safe {
+  return html`<li class="qc-request" data-id="${r.id}" data-status="${r.status}">
+    <h${level} class="qc-request-title"><a href="/servizi/richieste/${r.id}">${r.service.title}</a></h${level}>
+    <p class="qc-badges">${statusBadge(r.status)}</p>
+    <p class="qc-request-meta">
+      ${viewpoint === 'incoming' ? ctf('requestedBy', { name: r.requester.display_name }) : r.service.organisation.name}
+      · ${priceWords(r)}
+    </p>
+    <p class="qc-request-meta">
+      ${r.status === 'accepted' && r.proposed_time
+        ? ctf('appointment', { when: formatRome(r.proposed_time) })
+        : ctf('askedOn', { date: formatDate(r.created_at) })}
+    </p>
+  </li>`
+}
+
+// --- services -----------------------------------------------------------------------------
+
+/** A service in a list: title (a link), who runs it, price, languages, open now. */
+export function serviceCard(
+  s: Service,
+  o: { level?: 2 | 3; category?: string; space?: string; hours?: boolean } = {},
+): Safe {
+  const level = o.level ?? 2
+  return html`<li class="qc-service" data-id="${s.id}" data-open="${s.open_now ? 'true' : 'false'}">
+    <h${level} class="qc-service-title"><a href="/servizi/${s.id}">${s.title}</a></h${level}>
+    <p class="qc-badges">${openBadge(s)}${o.category ? html`<span class="qc-badge">${o.category}</span>` : ''}</p>
+    <p class="qc-service-org">${ctf('runBy', { name: s.organisation.name })}${o.space ? html` · ${o.space}` : ''}</p>
+    <p class="qc-service-price">${priceWords(s)}</p>
+    <p class="qc-service-languages">${languagesLine(s.languages)}</p>
+    ${o.hours ? html`<div class="qc-service-hours">${hoursSummary(s.availability)}</div>` : ''}
+  </li>`
+}
+
+// --- page scaffolding -------------------------------------------------------------------
+
+/** The signed-in user, or a trip to the sign-in page (back here afterwards). */
+export async function requireUser(ctx: PageContext, fresh = false): Promise<Me | null> {
+  const me = fresh ? await refreshSession() : await loadSession()
+  if (ctx.signal.aborted) return null
+  if (!me) {
+    navigate('/accedi?next=' + encodeURIComponent(location.pathname + location.search), { replace: true })
+    return null
+  }
+  return me
+}
+
+export function errorView(title: string, err: unknown, extra: Safe | '' = ''): Safe {
+  return html`<div class="container py-5 qc-narrow">
+    <h1>${title}</h1>
+    <div aria-live="assertive">${alertBox('danger', errorMessage(err))}</div>
+    ${extra}
+  </div>`
+}
+
+export function messageView(title: string, message: string, extra: Safe | '' = ''): Safe {
+  return html`<div class="container py-5 qc-narrow">
+    <h1>${title}</h1>
+    <div aria-live="polite">${alertBox('info', message)}</div>
+    ${extra}
+  </div>`
+}
+
+/** A region for a page's own announcements (polite: they follow the user's actions). */
+export function pageStatus(id: string): Safe {
+  return html`<div class="qc-page-status" id="${id}" aria-live="polite" aria-atomic="true"></div>`
+}
+
+export function breadcrumb(items: { href?: string; label: string }[]): Safe {
+  return html`<nav class="breadcrumb-container" aria-label="${ct('breadcrumb')}">
+    <ol class="breadcrumb">
+      ${items.map((item) =>
+        item.href
+          ? html`<li class="breadcrumb-item"><a href="${item.href}">${item.label}</a><span class="separator" aria-hidden="true">/</span></li>`
+          : html`<li class="breadcrumb-item active" aria-current="page">${item.label}</li>`,
+      )}
+    </ol>
+  </nav>`
+}
+
+/** Paragraphs of a text written with blank lines between them. */
+export function paragraphs(text: string): Safe {
+  return html`${text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => html`<p class="qc-prewrap">${p}</p>`)}`
+}
+
+// --- fields ---------------------------------------------------------------------------------
+
+export function fieldId(formId: string, name: string): string {
+  // `${formId}-status` is the form's live region (../forms.ts statusRegion)
+  return name === 'status' ? `${formId}-status-field` : `${formId}-${name}`
+}
+
+export function textareaField(
+  formId: string,
+  name: string,
+  label: string,
+  o: { help?: string; required?: boolean; rows?: number; maxlength?: number; value?: string } = {},
+): Safe {
+  const id = fieldId(formId, name)
+  const helpId = o.help ? `${id}-help` : ''
+  return html`<div class="form-group qc-field" data-field="${name}">
+    <label for="${id}" class="active">${label}</label>
+    <textarea
+      class="form-control qc-textarea"
+      id="${id}"
+      name="${name}"
+      rows="${o.rows ?? 4}"
+      ${o.maxlength ? html`maxlength="${o.maxlength}"` : ''}
+      ${o.required ? html`required aria-required="true"` : ''}
+      ${helpId ? html`aria-describedby="${helpId}"` : ''}
+    >${o.value ?? ''}</textarea>
+    ${o.help ? html`<small class="form-text" id="${helpId}">${o.help}</small>` : ''}
+  </div>`
+}
+
+export interface Option {
+  value: string
+  label: string | Safe
+}
+
+export function selectBox(
+  formId: string,
+  name: string,
+  label: string,
+  options: Option[],
+  selected: string,
+  o: { help?: string; required?: boolean } = {},
+): Safe {
+  const id = fieldId(formId, name)
+  const helpId = o.help ? `${id}-help` : ''
+  return html`<div class="select-wrapper qc-field qc-select" data-field="${name}">
+    <label for="${id}">${label}</label>
+    <select
+      id="${id}"
+      name="${name}"
+      ${helpId ? html`aria-describedby="${helpId}"` : ''}
+      ${o.required ? html`required aria-required="true"` : ''}
+    >
+      ${options.map(
+        (opt) => html`<option value="${opt.value}" ${opt.value === selected ? 'selected' : ''}>${opt.label}</option>`,
+      )}
+    </select>
+    ${o.help ? html`<small class="form-text" id="${helpId}">${o.help}</small>` : ''}
+  </div>`
+}
+
+/**
+ * A question with "yes" and "no" buttons, shown in place (no browser dialog): `onYes`
+ * runs on yes, and the panel goes away either way. Focus moves to the question and back.
+ */
+export function askToConfirm(
+  container: HTMLElement,
+  question: string,
+  yesLabel: string,
+  onYes: () => Promise<void>,
+  returnFocus: HTMLElement | null,
+): void {
+  container.hidden = false
+  container.innerHTML = html`<div class="qc-confirm" role="group" aria-labelledby="${container.id}-q">
+    <p class="qc-confirm-question" id="${container.id}-q" tabindex="-1">${question}</p>
+    <div class="qc-actions">
+      <button type="button" class="btn btn-primary" data-answer="yes">${yesLabel}</button>
+      <button type="button" class="btn btn-outline-primary" data-answer="no">${ct('confirmNo')}</button>
+    </div>
+  </div>`.value
+  container.querySelector<HTMLElement>('.qc-confirm-question')?.focus()
+  const close = (): void => {
+    container.hidden = true
+    container.innerHTML = ''
+  }
+  container.onclick = (event) => {
+    const button = (event.target as Element | null)?.closest<HTMLButtonElement>('button[data-answer]')
+    if (!button) return
+    if (button.dataset.answer === 'no') {
+      close()
+      returnFocus?.focus()
+      return
+    }
+    for (const b of container.querySelectorAll('button')) b.disabled = true
+    void onYes().finally(close)
+  }
+}
+
+/** A link the API gave: only paths of this site. */
+export function sitePath(url: string | null | undefined): string | null {
+  return typeof url === 'string' && /^\/(?![/\\])/.test(url) ? url : null
+}
