@@ -11,8 +11,11 @@ import icalendar
 import recurring_ical_events
 import time_machine
 from pyld import jsonld
+from sqlalchemy import select
 
+from qc_platform.activities.models import Registration
 from qc_platform.core.clock import ROME
+from qc_platform.extensions import db
 from tests.activities.helpers import (
     API,
     make_activity,
@@ -195,3 +198,30 @@ def test_the_event_json_ld_expands_to_schema_org(client):
     client.post(f"{API}/sessions/{session_id}/cancel", json={}, headers=operator_.headers)
     cancelled = client.get(f"{API}/activities/{activity.id}").get_json()["json_ld"]
     assert cancelled["eventStatus"] == s + "EventCancelled"
+
+
+def test_my_feed_changes_when_a_registration_is_cancelled(client):
+    activity = make_activity(rrule="FREQ=WEEKLY;COUNT=2")
+    first, second = sessions_of(activity.id)
+    me = person()
+    client.post(f"{API}/sessions/{first.id}/registrations", headers=me.headers)
+    kept = client.post(f"{API}/sessions/{second.id}/registrations", headers=me.headers)
+    before = client.get(f"{API}/users/me/calendar.ics", headers=me.headers)
+    registration_id = db.session.scalar(
+        select(Registration.id).where(
+            Registration.session_id == first.id, Registration.user_id == me.id
+        )
+    )
+    with time_machine.travel(timedelta(seconds=10)):
+        assert (
+            client.delete(f"{API}/registrations/{registration_id}", headers=me.headers).status_code
+            == 204
+        )
+    # A calendar app that only sends If-Modified-Since still sees the event go.
+    after = client.get(
+        f"{API}/users/me/calendar.ics",
+        headers={**me.headers, "If-Modified-Since": before.headers["Last-Modified"]},
+    )
+    assert after.status_code == 200
+    assert len(_parse(after).walk("VEVENT")) == 1
+    assert kept.status_code == 201

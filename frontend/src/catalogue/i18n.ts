@@ -517,7 +517,7 @@ const en: Record<CKey, string> = {
   closuresHelp: 'Days the service is closed even if it would usually be open.',
   addClosure: 'Add a closure',
   removeClosure: 'Remove the closure',
-  removeClosureNamed: 'Remove closure {n}',
+  removeClosureNamed: 'Remove the closure {n}',
   closureN: 'Closure {n}',
   closureFrom: 'From',
   closureTo: 'To (included)',
