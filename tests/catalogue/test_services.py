@@ -339,7 +339,7 @@ def test_languages_are_checked_on_patch_too(client, operator, org):
         ({"mon": [[900, 1200]]}, "mon"),
         ({"lun": [["09:00", "12:00"]]}, "lun"),  # unknown weekday
         ({"monday": [["09:00", "12:00"]]}, "monday"),
-        ({"mon": [["0%d:00" % h, "0%d:30" % h] for h in range(7)]}, "mon"),  # > 6 intervals
+        ({"mon": [[f"0{h}:00", f"0{h}:30"] for h in range(7)]}, "mon"),  # > 6 intervals
     ],
 )
 def test_invalid_weekly_hours_are_422_naming_the_day(client, operator, org, week, day):

@@ -305,9 +305,9 @@ def test_operator_pauses_and_edits_a_service(new_context) -> None:
     form.get_by_role("button", name="Salva le modifiche").click()
     expect(form.locator(".qc-form-status")).to_contain_text("Controlla i campi evidenziati.")
     expect(form.get_by_label("Prezzo in euro")).to_have_attribute("aria-invalid", "true")
-    expect(form.get_by_label("Alle, Orario 1 di Lunedì", exact=True)).to_have_accessible_description(
-        re.compile("Indica l’ora di apertura e di chiusura")
-    )
+    expect(
+        form.get_by_label("Alle, Orario 1 di Lunedì", exact=True)
+    ).to_have_accessible_description(re.compile("Indica l’ora di apertura e di chiusura"))
     form.get_by_label("Prezzo in euro").fill("5")
     form.get_by_label("Alle, Orario 1 di Lunedì", exact=True).fill("12:30")
     form.get_by_role("button", name="Salva le modifiche").click()
@@ -335,9 +335,7 @@ def test_console_is_for_operators_and_asking_needs_signing_in(new_context) -> No
     expect(nav.get_by_role("link", name="I miei servizi")).to_have_count(0)
 
     operator = new_context()
-    operator.request.post(
-        "/api/v1/auth/login", data={"email": OPERATOR, "password": DEMO_PASSWORD}
-    )
+    operator.request.post("/api/v1/auth/login", data={"email": OPERATOR, "password": DEMO_PASSWORD})
     service_id = publish(operator, f"Ciclofficina {uuid.uuid4().hex[:6]}")
     visitor = new_context().new_page()
     visitor.goto(f"/servizi/{service_id}")

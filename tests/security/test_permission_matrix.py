@@ -558,9 +558,7 @@ def _activity_session(w: World, *, started: bool = False) -> int:
 def _registration(w: World) -> int:
     from qc_platform.activities import service as activities
 
-    registration = activities.register(
-        actor=w.users["resident"], session_id=_activity_session(w)
-    )
+    registration = activities.register(actor=w.users["resident"], session_id=_activity_session(w))
     persist()
     return registration.id
 
