@@ -44,6 +44,7 @@ def _backend_params():
         return [pytest.param("postgresql", marks=pytest.mark.postgres)]
     return ["sqlite"]
 
+
 API = "/api/v1"
 OPERATOR = "operatore@demo.quartiericonnessi.it"
 DEMO_PASSWORD = "quartieri-demo-2026"
