@@ -506,7 +506,7 @@ def extend_horizon() -> dict[str, int]:
         activity = db.session.scalar(
             select(Activity)
             .where(Activity.id == activity_id)
-            .with_for_update()
+            .with_for_update(of=Activity)  # not the joined category
             .execution_options(populate_existing=True)
         )
         created = _materialise(activity, _stored_rule(activity), now=now)

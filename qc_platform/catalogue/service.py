@@ -226,6 +226,10 @@ def get_request(user, request_id: int) -> ServiceRequest:
 
 
 def act(*, user, request: ServiceRequest, action: str, **details) -> ServiceRequest:
+    """Move the request along ``TRANSITIONS``, by the side whose turn it is. Its status is
+    read again under a row lock (PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` serialises
+    writers anyway), so completing twice at once pays the organisation once."""
+    db.session.refresh(request, attribute_names=["status"], with_for_update=True)
     rule = TRANSITIONS[action]
     if not _may(user, request, rule.who):
         raise Forbidden(f"catalogue.not_your_turn.{action}")

@@ -236,6 +236,11 @@ def propose(*, user, listing_id: int, minutes: int, message: str) -> Exchange:
 
 
 def act(*, user, exchange: Exchange, action: str) -> Exchange:
+    """Move the exchange along ``TRANSITIONS``, by the party whose turn it is. Its status is
+    read again under a row lock (PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` serialises
+    writers anyway), so two taps on "complete" at once pay once: the second sees
+    ``completed`` and gets 409."""
+    db.session.refresh(exchange, attribute_names=["status"], with_for_update=True)
     rule = TRANSITIONS[action]
     if not _may(user, exchange, rule.who):
         raise Forbidden(f"marketplace.not_your_turn.{action}")
