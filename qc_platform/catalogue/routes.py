@@ -29,7 +29,6 @@ from qc_platform.core.pagination import PaginationArgsSchema, page_schema, pagin
 from qc_platform.core.permissions import Role, login_required, require_login
 from qc_platform.core.textsearch import matches_all_terms
 from qc_platform.marketplace import conversations
-from qc_platform.marketplace.models import Message
 from qc_platform.marketplace.schemas import MessageSchema
 from qc_platform.places.models import Space
 
@@ -241,20 +240,7 @@ class RequestMessages(MethodView):
         """The private conversation between the requester and the operators, newest first."""
         user = require_login()
         request = service.get_request(user, request_id)
-        page = paginate(
-            conversations.messages_statement(request.conversation_id),
-            keys=[Message.id],
-            limit=limit,
-            cursor=cursor,
-            descending=True,
-        )
-        return {
-            "items": [
-                conversations.present_message(message, request.conversation, user)
-                for message in page.items
-            ],
-            "next_cursor": page.next_cursor,
-        }
+        return conversations.message_page(request.conversation, user, limit=limit, cursor=cursor)
 
     @login_required
     @message_limit

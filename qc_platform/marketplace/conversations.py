@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Conflict
+from qc_platform.core.pagination import paginate
 from qc_platform.extensions import db
 from qc_platform.marketplace import signals
 from qc_platform.marketplace.models import Conversation, Message
@@ -49,8 +50,19 @@ def hide(*, conversation: Conversation, moderator) -> None:
         conversation.hidden_by_id = moderator.id
 
 
-def messages_statement(conversation_id: int):
-    return select(Message).where(Message.conversation_id == conversation_id)
+def message_page(conversation: Conversation, viewer, *, limit: int, cursor) -> dict:
+    """A page of the conversation's messages, newest first, as ``viewer`` sees them."""
+    page = paginate(
+        select(Message).where(Message.conversation_id == conversation.id),
+        keys=[Message.id],
+        limit=limit,
+        cursor=cursor,
+        descending=True,
+    )
+    return {
+        "items": [present_message(message, conversation, viewer) for message in page.items],
+        "next_cursor": page.next_cursor,
+    }
 
 
 def present_message(message: Message, conversation: Conversation, viewer) -> dict:

@@ -17,7 +17,6 @@ from qc_platform.marketplace.models import (
     Flag,
     Listing,
     MarketplaceCategory,
-    Message,
 )
 from qc_platform.marketplace.schemas import (
     ExchangeCreateSchema,
@@ -271,20 +270,7 @@ class ExchangeMessages(MethodView):
         """The private conversation of the exchange, newest first."""
         user = require_login()
         exchange = service.get_exchange(user, exchange_id)
-        page = paginate(
-            conversations.messages_statement(exchange.conversation_id),
-            keys=[Message.id],
-            limit=limit,
-            cursor=cursor,
-            descending=True,
-        )
-        return {
-            "items": [
-                conversations.present_message(message, exchange.conversation, user)
-                for message in page.items
-            ],
-            "next_cursor": page.next_cursor,
-        }
+        return conversations.message_page(exchange.conversation, user, limit=limit, cursor=cursor)
 
     @login_required
     @message_limit
