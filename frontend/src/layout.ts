@@ -105,6 +105,7 @@ export function renderHeader(): void {
         <div class="container">
           <ul class="qc-nav-list">
             ${navLink('/', t('navSpaces'))}
+            ${navLink('/attivita', t('navActivities'))}
             ${navLink('/servizi', t('navServices'))}
             ${signedIn
               ? [
@@ -114,6 +115,7 @@ export function renderHeader(): void {
                   navLink('/scambi', t('navMarketplace')),
                   canModerate(user) ? navLink('/moderazione', t('navModeration')) : '',
                   hasRole(user, 'operator') ? navLink('/gestione/servizi', t('navMyServices')) : '',
+                  hasRole(user, 'operator') ? navLink('/gestione/attivita', t('navMyActivities')) : '',
                   navLink('/profilo', t('navProfile')),
                 ]
               : [navLink('/accedi', t('navSignIn')), navLink('/registrati', t('navRegister'))]}

@@ -58,6 +58,12 @@ route('/servizi/richieste/:id', lazyPage(() => import('./catalogue/request'), (m
 route('/servizi/:id', lazyPage(() => import('./catalogue/service'), (m) => m.servicePage))
 route('/organizzazioni/:slug', lazyPage(() => import('./catalogue/organisation'), (m) => m.organisationPage))
 route('/gestione/servizi', lazyPage(() => import('./catalogue/console'), (m) => m.consolePage))
+// Activities (attività): lazy chunks; /attivita/mie before /attivita/:id, which would match it
+route('/attivita', lazyPage(() => import('./activities/agenda'), (m) => m.agendaPage))
+route('/attivita/mie', lazyPage(() => import('./activities/mine'), (m) => m.myBookingsPage))
+route('/attivita/:id', lazyPage(() => import('./activities/activity'), (m) => m.activityPage))
+route('/gestione/attivita', lazyPage(() => import('./activities/console'), (m) => m.consolePage))
+route('/kiosk/:slug', lazyPage(() => import('./activities/kiosk'), (m) => m.kioskPage))
 setNotFound(notFoundPage)
 onAfterRender(markCurrent)
 

@@ -3,7 +3,8 @@
  * (/, /spazi/<slug>, /accedi, /registrati, /profilo, /notifiche, /notifiche/preferenze,
  * /segnalazioni, /segnalazioni/nuova, /segnalazioni/<id>, /casella,
  * /gestione/instradamento, /gestione/comitati, /complessi/<id>/servizio, /servizi/…,
- * /organizzazioni/<slug>, /gestione/servizi … — see CLIENT_ROUTES
+ * /organizzazioni/<slug>, /gestione/servizi, /attivita, /attivita/mie, /attivita/<id>,
+ * /gestione/attivita, /kiosk/<slug> … — see CLIENT_ROUTES
  * in qc_platform/webapp); every other link is left to the browser.
  */
 

@@ -47,6 +47,11 @@ CLIENT_ROUTES = (
     "/servizi/richieste/<int:request_id>",
     "/organizzazioni/<slug>",
     "/gestione/servizi",
+    "/attivita",
+    "/attivita/mie",
+    "/attivita/<int:activity_id>",
+    "/gestione/attivita",
+    "/kiosk/<slug>",
 )
 _COMPRESSIBLE = {".html", ".js", ".css", ".svg", ".json", ".webmanifest", ".txt", ".map", ".ttf"}
 _IMMUTABLE_DIR = "assets"

@@ -684,6 +684,11 @@ MATRIX: dict[str, Case] = {
     "GET /servizi/richieste/<int:request_id>": Case(PUBLIC, "/servizi/richieste/1"),
     "GET /organizzazioni/<slug>": Case(PUBLIC, "/organizzazioni/ente-boccioni"),
     "GET /gestione/servizi": Case(PUBLIC, "/gestione/servizi"),
+    "GET /attivita": Case(PUBLIC, "/attivita"),
+    "GET /attivita/mie": Case(PUBLIC, "/attivita/mie"),
+    "GET /attivita/<int:activity_id>": Case(PUBLIC, "/attivita/1"),
+    "GET /gestione/attivita": Case(PUBLIC, "/gestione/attivita"),
+    "GET /kiosk/<slug>": Case(PUBLIC, "/kiosk/boccioni"),
     "GET /<any('assets', 'swagger-ui', 'icons', 'fonts', 'images'):directory>/<path:filename>": Case(
         PUBLIC, "/assets/app.js"
     ),

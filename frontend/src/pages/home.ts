@@ -76,7 +76,8 @@ export async function homePage({ main, signal }: PageContext): Promise<void> {
         <div class="container py-4">
           <h1 class="qc-hero-title">${t('homeTitle')}</h1>
           <p class="lead mb-2">${t('homeIntro1')}</p>
-          <p class="mb-0">${t('homeIntro2')}</p>
+          <p class="mb-2">${t('homeIntro2')}</p>
+          <p class="mb-0"><a class="qc-hero-link" href="/attivita">${t('homeActivitiesLink')}</a></p>
         </div>
       </div>
       ${areas.map((area) =>
