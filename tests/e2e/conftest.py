@@ -118,6 +118,8 @@ def live_server(chromium_path: str, mail_sink) -> Iterator[str]:
         assert result.exit_code == 0, f"flask {' '.join(args)} failed:\n{result.output}"
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # the address the app writes into links it hands out (calendar feeds): this server's
+    app.config["QC_PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, name="qc-e2e-server", daemon=True)
     thread.start()
     try:
