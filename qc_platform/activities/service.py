@@ -41,6 +41,11 @@ from qc_platform.places.models import ProjectArea, Space
 MAX_RECURRING_DURATION = timedelta(hours=24)
 MAX_ONE_OFF_DURATION = timedelta(days=14)
 MAX_LEAD_TIME = timedelta(days=730)
+# No session lasts longer (a recurring one's 24 hours may be 25 across a DST change), so a
+# session under way at an instant started at most this long before it: the lower bound
+# that lets "sessions overlapping [from, to)" read a range of the starts_at index instead
+# of every session since the first.
+LONGEST_SESSION = MAX_ONE_OFF_DURATION
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "rrule")
 
 
@@ -579,10 +584,8 @@ def search_sessions(
         select(ActivitySession)
         .join(Activity, Activity.id == ActivitySession.activity_id)
         .options(joinedload(ActivitySession.activity).joinedload(Activity.space))
-        .where(ActivitySession.ends_at > date_from)
+        .where(*_overlapping(date_from, date_to))
     )
-    if date_to is not None:
-        query = query.where(ActivitySession.starts_at < date_to)
     if space:
         try:
             space_id = places.get_space(space).id
@@ -620,10 +623,22 @@ def sessions_of(
         .where(ActivitySession.activity_id == activity.id)
     )
     if date_from is not None:
-        query = query.where(ActivitySession.ends_at > date_from)
-    if date_to is not None:
+        query = query.where(*_overlapping(date_from, date_to))
+    elif date_to is not None:
         query = query.where(ActivitySession.starts_at < date_to)
     return query
+
+
+def _overlapping(date_from: datetime, date_to: datetime | None) -> list:
+    """Sessions under way at `date_from` or starting before `date_to`: bounded below on
+    ``starts_at`` too (``LONGEST_SESSION``), so that the index reads only that range."""
+    conditions = [
+        ActivitySession.ends_at > date_from,
+        ActivitySession.starts_at > date_from - LONGEST_SESSION,
+    ]
+    if date_to is not None:
+        conditions.append(ActivitySession.starts_at < date_to)
+    return conditions
 
 
 def next_session(activity: Activity) -> ActivitySession | None:
@@ -631,7 +646,7 @@ def next_session(activity: Activity) -> ActivitySession | None:
     now = utcnow()
     upcoming = db.session.scalar(
         select(ActivitySession)
-        .where(ActivitySession.activity_id == activity.id, ActivitySession.ends_at > now)
+        .where(ActivitySession.activity_id == activity.id, *_overlapping(now, None))
         .order_by(ActivitySession.starts_at, ActivitySession.id)
         .limit(1)
     )
@@ -658,11 +673,7 @@ def kiosk(space: Space, *, next_limit: int = 10) -> dict:
         .order_by(ActivitySession.starts_at, ActivitySession.id)
     )
     today_sessions = list(
-        db.session.scalars(
-            base.where(ActivitySession.ends_at > now, ActivitySession.starts_at < tomorrow).limit(
-                50
-            )
-        ).unique()
+        db.session.scalars(base.where(*_overlapping(now, tomorrow)).limit(50)).unique()
     )
     next_sessions = list(
         db.session.scalars(

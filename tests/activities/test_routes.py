@@ -211,6 +211,38 @@ def test_search_is_accent_insensitive_filters_and_pages_by_start(client):
     )
 
 
+def test_a_session_under_way_is_found_however_long_ago_it_began(client):
+    """The search reads the starts_at index from `from` minus the longest a session may
+    last (14 days): an exhibition of 14 days is still found on its last day, the day after
+    it is not; a weekly meeting under way at `from` is found too."""
+    opening = next_local(0, 10)
+    exhibition = make_activity(
+        title="Mostra fotografica del quartiere",
+        rrule=None,
+        capacity=None,
+        registration_required=False,
+        starts_at=opening,
+        ends_at=opening + timedelta(days=14),
+    )
+    make_activity(title="Coro", rrule="FREQ=WEEKLY;COUNT=3", starts_at=next_local(1, 18))
+    last_day = opening + timedelta(days=13, hours=23)
+
+    def titles(moment, hours=1):
+        found = client.get(
+            f"{API}/activities",
+            query_string={"from": iso(moment), "to": iso(moment + timedelta(hours=hours))},
+        ).get_json()["items"]
+        return sorted(s["activity"]["title"] for s in found)
+
+    assert titles(last_day) == ["Mostra fotografica del quartiere"]
+    assert titles(opening + timedelta(days=14)) == []
+    assert titles(next_local(1, 19)) == ["Coro", "Mostra fotografica del quartiere"]
+    with time_machine.travel(last_day, tick=False):
+        page = client.get(f"{API}/activities/{exhibition.id}").get_json()
+        assert page["next_session"] is not None
+        assert page["next_session"]["ends_at"] == iso(opening + timedelta(days=14))
+
+
 # --- registrations ------------------------------------------------------------------
 
 
