@@ -16,7 +16,7 @@ GUNICORN_FLAGS := -k gthread -w 1 --threads $(THREADS) --no-control-socket
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
 
-.PHONY: run test setup db lint pytest pytest-postgres bench bench-feedback bench-live bench-timebank clean
+.PHONY: run test setup db lint pytest pytest-postgres bench bench-feedback bench-live bench-timebank bench-catalogue bench-activities clean
 
 ## make run: set everything up and serve on http://127.0.0.1:5000 (SQLite in instance/)
 run: setup db
@@ -80,6 +80,16 @@ bench-feedback: setup
 ## postgresql://postgres@127.0.0.1:5432/postgres: a fresh database, dropped after), needs wrk
 bench-timebank: setup
 	$(BIN)/python bench/bench_timebank.py
+
+## make bench-catalogue: catalogue search at 200 vs 20,000 services (p50 ratio, SQL statements
+## per page size); SQLite, and PostgreSQL too when QC_BENCH_DATABASE_URL is set
+bench-catalogue: setup
+	$(BIN)/python bench/bench_catalogue.py
+
+## make bench-activities: the week's agenda at 2,000 vs 200,000 sessions (p50 ratio, SQL
+## statements per page size); SQLite, and PostgreSQL too when QC_BENCH_DATABASE_URL is set
+bench-activities: setup
+	$(BIN)/python bench/bench_activities.py
 
 ## make bench-live: live notifications, N clients in one room, same vs cross process
 ## (needs Redis, QC_BENCH_REDIS_URL or redis://127.0.0.1:6379/14)
