@@ -23,13 +23,7 @@ processes run with the venv's Python (loading the sessions, counting statements,
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import re
-import shutil
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,15 +31,10 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import scaling  # bench/scaling.py: this script's directory comes first on sys.path
-import serverctl
-from bench_feedback import postgres_admin_main
-from scaling import BenchError, get_page
-from serverctl import REPO_ROOT
 
-PATH = "/api/v1/activities"
 ROME = ZoneInfo("Europe/Rome")
-# name -> query string, after the week's from/to. "page2" is the whole week's second page:
-# its cursor is read from each server's first page.
+# name -> query string, after the week's from/to (``_week_query``). "page2" is the whole
+# week's second page: its cursor is read from each server's first page.
 SEARCHES = {
     "week": "",
     "space": "space=boccioni",
@@ -54,12 +43,8 @@ SEARCHES = {
     "q": "q=" + quote("caffe"),
     "page2": "cursor={cursor}",
 }
-LIMITS = scaling.LIMITS
-DEFAULT_PAGE = 20
-DEFAULT_SIZES = (2_000, 200_000)
 ACTIVITIES = 540  # weekly activities: 60 per space
 AHEAD_WEEKS = 3  # the newest session of every activity is this many weeks ahead
-LOG_PROBLEM = re.compile(r"Traceback|\[ERROR\]|\[CRITICAL\]|WORKER TIMEOUT|Exception")
 
 
 def week_bounds(now: datetime | None = None) -> tuple[str, str]:
@@ -75,13 +60,6 @@ def week_bounds(now: datetime | None = None) -> tuple[str, str]:
 
 
 # ===== children: run by the venv's Python, with the run's environment ==========================
-
-
-def _app():
-    sys.path.insert(0, str(REPO_ROOT))
-    from qc_platform import create_app
-
-    return create_app()
 
 
 # What the generated activities look like: per category, titles and descriptions in
@@ -123,8 +101,8 @@ SLOTS = (
 )
 
 
-def load_sessions_main(target: int) -> int:
-    """Bring the number of sessions up to ``target`` with bulk inserts; prints JSON.
+def load_sessions(target: int) -> dict:
+    """Bring the number of sessions up to ``target`` with bulk inserts (child).
 
     On the first call, ``ACTIVITIES`` weekly activities spread over the nine spaces, the
     categories, the audiences (everyone most often), 70 % free, 80 % with registration
@@ -132,13 +110,11 @@ def load_sessions_main(target: int) -> int:
     one week at a time from ``AHEAD_WEEKS`` ahead; a top-up adds older ones, so the weeks
     around today are the same at every size. 2 % of sessions are cancelled; past ones
     have their attendance recorded; seats are partly taken. Deterministic: the same
-    target gives the same rows. PostgreSQL: COPY; SQLite: executemany, in one transaction.
-    Then ANALYZE on PostgreSQL (what autovacuum would do); SQLite gets none, as in
-    production.
+    target gives the same rows. Stored by ``scaling.store``.
     """
     import random
 
-    from sqlalchemy import func, insert, select, text
+    from sqlalchemy import func, select
 
     from qc_platform.activities.models import (
         Activity,
@@ -151,16 +127,11 @@ def load_sessions_main(target: int) -> int:
     from qc_platform.extensions import db
     from qc_platform.places.models import Space
 
-    started = time.perf_counter()
-    app = _app()
-    with app.app_context():
+    with scaling.app().app_context():
         session = db.session
         current = session.scalar(select(func.count()).select_from(ActivitySession))
         if target <= current:
-            print(json.dumps({"added": 0, "total": current, "seconds": 0}))
-            return 0
-        conn = session.connection()
-        postgres = conn.dialect.name == "postgresql"
+            return {"added": 0, "total": current}
         now = utcnow()
         today = now.astimezone(ROME).date()
         newest_monday = today - timedelta(days=today.weekday()) + timedelta(weeks=AHEAD_WEEKS)
@@ -266,218 +237,39 @@ def load_sessions_main(target: int) -> int:
                 )
         tables.append((ActivitySession.__table__, sessions))
         built = time.perf_counter()
-        if postgres:
-            for table, rows in tables:
-                scaling.copy_rows(conn, table, rows)
-                conn.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
-                        f"(SELECT max(id) FROM {table.name}))"
-                    )
-                )
-        else:
-            for table, rows in tables:
-                for chunk in range(0, len(rows), 10_000):
-                    conn.execute(insert(table), rows[chunk : chunk + 10_000])
-        session.commit()
-        if postgres:
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as auto:
-                auto.execute(text("ANALYZE"))
-        else:  # start the server with an empty WAL, as after a quiet night
-            raw = db.engine.raw_connection()
-            try:
-                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                raw.close()
+        method = scaling.store(db, tables)
         total = session.scalar(select(func.count()).select_from(ActivitySession))
         oldest = session.scalar(select(func.min(ActivitySession.starts_at)))
-    print(
-        json.dumps(
-            {
-                "added": len(sessions),
-                "total": total,
-                "activities_added": activities_added,
-                "oldest": oldest.isoformat(timespec="minutes") if oldest else None,
-                "seconds": round(time.perf_counter() - started, 1),
-                "insert_seconds": round(time.perf_counter() - built, 1),
-                "method": "COPY" if postgres else "executemany",
-            }
-        )
-    )
-    return 0
-
-
-def _search_url(name: str, limit: int | None, cursor: str | None, week: tuple[str, str]) -> str:
-    query = f"from={week[0]}&to={week[1]}"
-    extra = SEARCHES[name].format(cursor=cursor)
-    if extra:
-        query += "&" + extra
-    if limit is not None:
-        query += f"&limit={limit}"
-    return f"{PATH}?{query}"
-
-
-def count_queries_main(explain: bool) -> int:
-    """SQL statements per request of each search at each page size; prints JSON.
-
-    Also the matches (items on a page of 100, and whether there is a next page) and, with
-    ``explain``, the query plan of the search's main SELECT, with the very SQL and
-    parameters the request sent.
-    """
-    from sqlalchemy import Engine, event
-
-    from qc_platform.core.querycount import count_queries
-    from qc_platform.extensions import db
-
-    app = _app()
-    client = app.test_client()
-    week = week_bounds()
-    client.get(_search_url("week", 1, None, week))  # connection set-up is not the route's
-    captured: list[tuple[str, object]] = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if "FROM activity_sessions" in statement and "LIMIT" in statement:
-            captured.append((statement, parameters))
-
-    event.listen(Engine, "before_cursor_execute", capture)
-    result: dict[str, dict] = {}
-    for name in SEARCHES:
-        result[name] = {}
-        for limit in LIMITS:
-            cursor = None
-            if name == "page2":
-                first = client.get(_search_url("week", limit, None, week)).get_json()
-                cursor = first["next_cursor"]
-            captured.clear()
-            url = _search_url(name, limit, cursor, week)
-            with app.app_context(), count_queries() as counter:
-                response = client.get(url)
-            if response.status_code != 200:
-                print(f"GET {url}: {response.status_code}", file=sys.stderr)
-                return 1
-            body = response.get_json()
-            result[name][str(limit)] = {
-                "statements": counter.count,
-                "items": len(body["items"]),
-                "more": body["next_cursor"] is not None,
-                "sql": [" ".join(s.split())[:200] for s in counter.statements],
-            }
-            if explain and limit == 20 and captured:
-                result[name]["plan"] = scaling.explain(app, db, *captured[-1])
-    event.remove(Engine, "before_cursor_execute", capture)
-    print(json.dumps(result))
-    return 0
-
-
-# ===== orchestration (standard library) ========================================================
-
-
-def page_limits(port: int, week: tuple[str, str]) -> dict[str, int]:
-    """Per search, the page size the smallest database fills: its matches, at most 20, so
-    that both sizes return the same number of sessions. 1 when nothing matches."""
-    limits = {}
-    for name in SEARCHES:
-        if name == "page2":
-            limits[name] = DEFAULT_PAGE
-            continue
-        matches = len(get_page(port, _search_url(name, DEFAULT_PAGE + 1, None, week))["items"])
-        limits[name] = max(1, min(DEFAULT_PAGE, matches))
-    return limits
-
-
-def search_urls(port: int, limits: dict[str, int], week: tuple[str, str]) -> dict[str, str]:
-    """The URL of each search on one server; page 2 follows its own first page's cursor."""
-    cursor = get_page(port, _search_url("week", limits["page2"], None, week))["next_cursor"]
-    if not cursor:
-        raise BenchError(f"GET {PATH}: no next_cursor, so no second page to measure")
-    return {name: _search_url(name, limit, cursor, week) for name, limit in limits.items()}
-
-
-def scenario() -> scaling.Scenario:
-    def urls(ports: dict[int, int]) -> dict[int, dict[str, str]]:
-        week = week_bounds()
-        limits = page_limits(next(iter(ports.values())), week)
-        return {size: search_urls(port, limits, week) for size, port in ports.items()}
-
-    return scaling.Scenario(
-        name="activities",
-        script=Path(__file__).resolve(),
-        noun="sessions",
-        searches=tuple(SEARCHES),
-        urls=urls,
-        log_problem=LOG_PROBLEM,
-    )
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    scaling.add_arguments(
-        parser, default_sizes=",".join(str(s) for s in DEFAULT_SIZES), unit="session"
-    )
-    args = parser.parse_args(argv)
-    scaling.check_arguments(parser, args)
-    if args.sizes[0] < ACTIVITIES * 2:
-        parser.error(f"--sizes: the smallest must be at least {ACTIVITIES * 2} (two weeks)")
-    return args
-
-
-def run(args: argparse.Namespace) -> int:
-    started_at = datetime.now(UTC)
-    load_before = os.getloadavg()
-    backends = scaling.backends_of(args)
-    small, large = args.sizes[0], args.sizes[-1]
-    tmp = Path(tempfile.mkdtemp(prefix="qc-bench-activities-"))
-    results: dict[str, dict] = {}
-    failures: list[str] = []
-    try:
-        for backend in backends:
-            sizes = scaling.run_backend(scenario(), args, backend, tmp)
-            ratio = scaling.ratios(sizes, small, large)
-            results[backend] = {"sizes": sizes, "ratio_p50": ratio}
-            failures += scaling.find_failures(backend, sizes, ratio, args.max_ratio)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-    scaling.print_table(results, small, large, args.max_ratio)
-    week = week_bounds(started_at)
-    print(
-        f"week: {week[0]} to {week[1]}; items: sessions per page @{small}/@{large} "
-        f"(pages as large as the {small} sessions fill, at most 20)"
-    )
-    result = {
-        "benchmark": "activities",
-        "started_at": started_at.isoformat(timespec="seconds"),
-        "machine": serverctl.machine(load_before),
-        "settings": {
-            "sizes": args.sizes,
-            "activities": ACTIVITIES,
-            "week": week,
-            "searches": SEARCHES,
-            "requests": args.requests,
-            "warmup": args.warmup,
-            "server_threads": args.server_threads,
-            "max_ratio": args.max_ratio,
-            "client": "sequential http.client requests, one keep-alive connection per "
-            "server and search; one server per size, side by side, asked in turn",
-        },
-        "backends": results,
-        "failures": failures,
+    return {
+        "added": len(sessions),
+        "total": total,
+        "activities_added": activities_added,
+        "oldest": oldest.isoformat(timespec="minutes") if oldest else None,
+        "insert_seconds": round(time.perf_counter() - built, 1),
+        "method": method,
     }
-    return serverctl.save_results(args.results_dir, "activities", started_at, result)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if args.load is not None:
-        return load_sessions_main(args.load)
-    if args.count_queries:
-        return count_queries_main(args.explain)
-    if args.postgres_admin:
-        return postgres_admin_main(*args.postgres_admin)
-    return serverctl.run_cleanly(
-        run, args, interrupted="interrupted; servers stopped, temp files removed"
-    )
+def _week_query() -> str:
+    start, end = week_bounds()
+    return f"from={start}&to={end}"
+
+
+SCENARIO = scaling.Scenario(
+    name="activities",
+    script=Path(__file__).resolve(),
+    noun="sessions",
+    path="/api/v1/activities",
+    searches=SEARCHES,
+    first="week",
+    table="activity_sessions",
+    load=load_sessions,
+    default_sizes=(2_000, 200_000),
+    common_query=_week_query,
+    min_size=AHEAD_WEEKS * ACTIVITIES,  # sessions back to next week, the one asked for
+    settings={"activities": ACTIVITIES, "ahead_weeks": AHEAD_WEEKS},
+)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(scaling.main(SCENARIO, None, __doc__.split("\n\n")[0]))

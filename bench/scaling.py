@@ -8,9 +8,11 @@ statements of every search at ``limit`` 1, 20 and 100 in a child process, serves
 size with its own gunicorn, and asks the servers in turn, so that the p50 ratio between
 the largest and the smallest size is measured in one run on one machine.
 
-A ``Scenario`` says what differs: the script whose children load rows and count
-statements, the searches and how their URLs are built from a running server.
-This module uses the standard library only; the app is imported only by the children.
+A benchmark is a ``Scenario`` (the route, its searches, the table that grows and the
+loader that fills it) and one line, ``sys.exit(scaling.main(SCENARIO, None, doc))``: the
+same script is run again as the children (``--load N``, ``--count-queries``,
+``--postgres-admin``). The orchestration uses the standard library only; the app is
+imported only by the children.
 """
 
 from __future__ import annotations
@@ -19,19 +21,25 @@ import argparse
 import http.client
 import json
 import os
+import re
 import secrets
+import shutil
 import statistics
+import sys
+import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import serverctl
-from bench_feedback import clone_sqlite
-from serverctl import HOST, ServerError
+from bench_feedback import clone_sqlite, postgres_admin_main
+from serverctl import HOST, REPO_ROOT, RESULTS_DIR, ServerError
 
 LIMITS = (1, 20, 100)
+DEFAULT_PAGE = 20
+LOG_PROBLEM = re.compile(r"Traceback|\[ERROR\]|\[CRITICAL\]|WORKER TIMEOUT|Exception")
 
 
 class BenchError(ServerError):
@@ -40,13 +48,35 @@ class BenchError(ServerError):
 
 @dataclass(frozen=True)
 class Scenario:
+    """What one scaling benchmark measures."""
+
     name: str  # "catalogue": file names, the results file
-    script: Path  # runs the children: --load N, --count-queries [--explain], --postgres-admin
-    noun: str  # what the loader counts ("services", "sessions")
-    searches: tuple[str, ...]
-    # {size: port} of the running servers, smallest first -> {size: {search: URL}}.
-    urls: Callable[[dict[int, int]], dict[int, dict[str, str]]]
-    log_problem: object  # a compiled regex of gunicorn log lines that spoil the run
+    script: Path  # the benchmark's script: run again as the children (main() dispatches)
+    noun: str  # what grows ("services", "sessions")
+    path: str  # the route
+    # name -> query string; the one with "{cursor}" is the second page of `first`.
+    searches: dict[str, str]
+    first: str
+    table: str  # the table whose paginated SELECT ``--explain`` shows
+    # In a child: bring the table up to N rows (bulk SQL, then ``store``); a JSON-able
+    # summary with at least "added", "total", "seconds".
+    load: Callable[[int], dict]
+    default_sizes: tuple[int, int]
+    # Put before every search's own parameters (activities: the week's from/to).
+    common_query: Callable[[], str] = lambda: ""
+    min_size: int = max(LIMITS) + 1  # a second page at limit 100
+    settings: dict = field(default_factory=dict)  # recorded in the results
+    log_problem: re.Pattern = LOG_PROBLEM
+
+    def url(self, name: str, limit: int | None, cursor: str | None) -> str:
+        parts = [self.common_query(), self.searches[name].format(cursor=cursor)]
+        if limit is not None:
+            parts.append(f"limit={limit}")
+        query = "&".join(p for p in parts if p)
+        return f"{self.path}?{query}" if query else self.path
+
+    def pages_from_cursor(self, name: str) -> bool:
+        return "{cursor}" in self.searches[name]
 
 
 def child(script: Path, venv: Path, env: dict[str, str], *flags: str, timeout: float) -> dict:
@@ -72,6 +102,52 @@ def get_page(port: int, url: str) -> dict:
 
 def percentile(values: list[float], fraction: float) -> float:
     return values[max(0, int(len(values) * fraction + 0.5) - 1)]
+
+
+# ===== children: run by the venv's Python, with the run's environment ==========================
+
+
+def app():
+    """The application, from this checkout (children only)."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from qc_platform import create_app
+
+    return create_app()
+
+
+def store(db, tables: list[tuple[object, list[dict]]]) -> str:
+    """Insert the generated rows in one transaction, as fast as the backend allows: COPY
+    (and the id sequences moved on) on PostgreSQL, ``executemany`` on SQLite. Then ANALYZE
+    on PostgreSQL (what autovacuum would do; SQLite gets none, as in production) or an
+    empty WAL on SQLite (as after a quiet night). Returns the method's name."""
+    from sqlalchemy import insert, text
+
+    conn = db.session.connection()
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:
+        for table, rows in tables:
+            copy_rows(conn, table, rows)
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
+                    f"(SELECT max(id) FROM {table.name}))"
+                )
+            )
+    else:
+        for table, rows in tables:
+            for chunk in range(0, len(rows), 10_000):
+                conn.execute(insert(table), rows[chunk : chunk + 10_000])
+    db.session.commit()
+    if postgres:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as auto:
+            auto.execute(text("ANALYZE"))
+    else:
+        raw = db.engine.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
+    return "COPY" if postgres else "executemany"
 
 
 def copy_rows(conn, table, rows: list[dict]) -> None:
@@ -102,6 +178,98 @@ def explain(app, db, statement: str, parameters) -> list[str]:
         rows = conn.exec_driver_sql(prefix + statement, parameters).all()
         db.session.rollback()
     return [" | ".join(str(v) for v in row) for row in rows]
+
+
+def count_queries_main(scenario: Scenario, explain_plans: bool) -> int:
+    """SQL statements per request of each search at each page size; prints JSON.
+
+    Also the matches (items on a page of 100, and whether there is a next page) and, with
+    ``explain_plans``, the query plan of the search's main SELECT, with the very SQL and
+    parameters the request sent.
+    """
+    from sqlalchemy import Engine, event
+
+    from qc_platform.core.querycount import count_queries
+    from qc_platform.extensions import db
+
+    application = app()
+    client = application.test_client()
+    client.get(scenario.url(scenario.first, 1, None))  # connection set-up is not the route's
+    captured: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if f"FROM {scenario.table}" in statement and "LIMIT" in statement:
+            captured.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", capture)
+    result: dict[str, dict] = {}
+    for name in scenario.searches:
+        result[name] = {}
+        for limit in LIMITS:
+            cursor = None
+            if scenario.pages_from_cursor(name):
+                first = client.get(scenario.url(scenario.first, limit, None)).get_json()
+                cursor = first["next_cursor"]
+                if not cursor:
+                    print(f"{scenario.first} at limit={limit}: no second page", file=sys.stderr)
+                    return 1
+            captured.clear()
+            url = scenario.url(name, limit, cursor)
+            with application.app_context(), count_queries() as counter:
+                response = client.get(url)
+            if response.status_code != 200:
+                print(f"GET {url}: {response.status_code}", file=sys.stderr)
+                return 1
+            body = response.get_json()
+            result[name][str(limit)] = {
+                "statements": counter.count,
+                "items": len(body["items"]),
+                "more": body["next_cursor"] is not None,
+                "sql": [" ".join(s.split())[:200] for s in counter.statements],
+            }
+            if explain_plans and limit == DEFAULT_PAGE and captured:
+                result[name]["plan"] = explain(application, db, *captured[-1])
+    event.remove(Engine, "before_cursor_execute", capture)
+    print(json.dumps(result))
+    return 0
+
+
+# ===== orchestration (standard library) ========================================================
+
+
+def page_limits(scenario: Scenario, port: int) -> dict[str, int]:
+    """Per search, the page size the smallest database fills: its matches, at most 20.
+
+    Both sizes are then asked for pages of that size, so that they return the same number
+    of rows and the ratio measures the size of the table, not the size of the page
+    (presenting a row costs about as much as finding it). 1 when nothing matches.
+    """
+    limits = {}
+    for name in scenario.searches:
+        if scenario.pages_from_cursor(name):
+            limits[name] = DEFAULT_PAGE
+            continue
+        matches = len(get_page(port, scenario.url(name, DEFAULT_PAGE + 1, None))["items"])
+        limits[name] = max(1, min(DEFAULT_PAGE, matches))
+    return limits
+
+
+def search_urls(scenario: Scenario, ports: dict[int, int]) -> dict[int, dict[str, str]]:
+    """Per size, the URL of each search; the second page follows the server's own first
+    page's cursor. Page sizes come from the smallest database (the first port)."""
+    limits = page_limits(scenario, next(iter(ports.values())))
+    urls = {}
+    for size, port in ports.items():
+        urls[size] = {}
+        for name, limit in limits.items():
+            cursor = None
+            if scenario.pages_from_cursor(name):
+                first = get_page(port, scenario.url(scenario.first, limit, None))
+                cursor = first["next_cursor"]
+                if not cursor:
+                    raise BenchError(f"GET {scenario.path}: no next_cursor, no second page")
+            urls[size][name] = scenario.url(name, limit, cursor)
+    return urls
 
 
 def measure(
@@ -238,7 +406,7 @@ def run_backend(scenario: Scenario, args: argparse.Namespace, backend: str, tmp:
         for size, server in zip(args.sizes, servers, strict=True):
             serverctl.wait_until_healthy(server)
             ports[size] = server.port
-        urls = scenario.urls(ports)
+        urls = search_urls(scenario, ports)
         local = datetime.now(UTC).astimezone(_rome()).strftime("%a %H:%M")
         print(
             f"[{backend}] {len(servers)} servers: {' '.join(servers[0].command[1:])} "
@@ -318,60 +486,6 @@ def find_failures(backend: str, sizes: dict[str, dict], ratio: dict, max_ratio: 
     return failures
 
 
-def add_arguments(parser: argparse.ArgumentParser, *, default_sizes: str, unit: str) -> None:
-    """The options every scaling benchmark takes."""
-    from serverctl import REPO_ROOT, RESULTS_DIR
-
-    parser.add_argument("--requests", type=int, default=200, help="measured GETs per search (200)")
-    parser.add_argument("--warmup", type=int, default=20, help="unmeasured GETs per search (20)")
-    parser.add_argument(
-        "--sizes",
-        default=default_sizes,
-        help=f"{unit} counts to measure, ascending; the ratio is last/first ({default_sizes})",
-    )
-    parser.add_argument("--max-ratio", type=float, default=1.5, help="goal (1.5)")
-    parser.add_argument(
-        "--backend",
-        choices=("auto", "sqlite", "postgresql"),
-        default="auto",
-        help="auto: SQLite, and PostgreSQL too when QC_BENCH_DATABASE_URL is set",
-    )
-    parser.add_argument("--explain", action="store_true", help="print the query plans per size")
-    parser.add_argument(
-        "--server-threads", type=int, default=100, help="gunicorn threads (100, as make run)"
-    )
-    parser.add_argument("--venv", type=Path, default=REPO_ROOT / ".venv", help="the venv to use")
-    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
-    parser.add_argument("--load", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--count-queries", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--postgres-admin", nargs="+", help=argparse.SUPPRESS)
-
-
-def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    try:
-        args.sizes = [int(s) for s in str(args.sizes).split(",")]
-    except ValueError:
-        parser.error("--sizes: comma-separated integers")
-    if len(args.sizes) < 2 or args.sizes != sorted(args.sizes) or args.sizes[0] < 1:
-        parser.error("--sizes: at least two ascending positive counts")
-    if args.sizes[0] <= max(LIMITS):
-        parser.error(
-            f"--sizes: the smallest must exceed {max(LIMITS)} (a second page at limit 100)"
-        )
-    if args.requests < 1 or args.warmup < 0:
-        parser.error("--requests must be positive, --warmup not negative")
-
-
-def backends_of(args: argparse.Namespace) -> list[str]:
-    if args.backend == "postgresql" and not os.environ.get("QC_BENCH_DATABASE_URL"):
-        raise BenchError("--backend postgresql needs QC_BENCH_DATABASE_URL")
-    if args.backend == "postgresql":
-        return ["postgresql"]
-    if args.backend == "auto" and os.environ.get("QC_BENCH_DATABASE_URL"):
-        return ["sqlite", "postgresql"]
-    return ["sqlite"]
-
-
 def print_table(results: dict[str, dict], small: int, large: int, max_ratio: float) -> None:
     print()
     print(
@@ -400,4 +514,115 @@ def print_table(results: dict[str, dict], small: int, large: int, max_ratio: flo
     print(
         f"goal: p50 ratio @{large}/@{small} <= {max_ratio}; the same statement count "
         "at both sizes and every limit"
+    )
+
+
+def parse_args(scenario: Scenario, argv: list[str] | None, description: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    sizes = ",".join(str(n) for n in scenario.default_sizes)
+    parser.add_argument("--requests", type=int, default=200, help="measured GETs per search (200)")
+    parser.add_argument("--warmup", type=int, default=20, help="unmeasured GETs per search (20)")
+    parser.add_argument(
+        "--sizes",
+        default=sizes,
+        help=f"{scenario.noun} to load, ascending; the ratio is last/first ({sizes})",
+    )
+    parser.add_argument("--max-ratio", type=float, default=1.5, help="goal (1.5)")
+    parser.add_argument(
+        "--backend",
+        choices=("auto", "sqlite", "postgresql"),
+        default="auto",
+        help="auto: SQLite, and PostgreSQL too when QC_BENCH_DATABASE_URL is set",
+    )
+    parser.add_argument("--explain", action="store_true", help="print the query plans per size")
+    parser.add_argument(
+        "--server-threads", type=int, default=100, help="gunicorn threads (100, as make run)"
+    )
+    parser.add_argument("--venv", type=Path, default=REPO_ROOT / ".venv", help="the venv to use")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--load", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--count-queries", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--postgres-admin", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = [int(s) for s in str(args.sizes).split(",")]
+    except ValueError:
+        parser.error("--sizes: comma-separated integers")
+    if len(args.sizes) < 2 or args.sizes != sorted(args.sizes):
+        parser.error("--sizes: at least two ascending counts")
+    if args.sizes[0] < scenario.min_size:
+        parser.error(f"--sizes: the smallest must be at least {scenario.min_size}")
+    if args.requests < 1 or args.warmup < 0:
+        parser.error("--requests must be positive, --warmup not negative")
+    if args.backend == "postgresql" and not os.environ.get("QC_BENCH_DATABASE_URL"):
+        parser.error("--backend postgresql needs QC_BENCH_DATABASE_URL")
+    return args
+
+
+def run(scenario: Scenario, args: argparse.Namespace) -> int:
+    started_at = datetime.now(UTC)
+    load_before = os.getloadavg()
+    backends = ["sqlite"]
+    if args.backend == "postgresql":
+        backends = ["postgresql"]
+    elif args.backend == "auto" and os.environ.get("QC_BENCH_DATABASE_URL"):
+        backends = ["sqlite", "postgresql"]
+    small, large = args.sizes[0], args.sizes[-1]
+    tmp = Path(tempfile.mkdtemp(prefix=f"qc-bench-{scenario.name}-"))
+    results: dict[str, dict] = {}
+    failures: list[str] = []
+    try:
+        for backend in backends:
+            sizes = run_backend(scenario, args, backend, tmp)
+            ratio = ratios(sizes, small, large)
+            results[backend] = {"sizes": sizes, "ratio_p50": ratio}
+            failures += find_failures(backend, sizes, ratio, args.max_ratio)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print_table(results, small, large, args.max_ratio)
+    print(
+        f"items: {scenario.noun} per page @{small}/@{large}; pages are as large as the "
+        f"{small} {scenario.noun} fill (at most {DEFAULT_PAGE}), so both sizes present the same "
+        "number"
+    )
+    result = {
+        "benchmark": scenario.name,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "machine": serverctl.machine(load_before),
+        "settings": {
+            "sizes": args.sizes,
+            "searches": scenario.searches,
+            "common_query": scenario.common_query(),
+            **scenario.settings,
+            "requests": args.requests,
+            "warmup": args.warmup,
+            "server_threads": args.server_threads,
+            "max_ratio": args.max_ratio,
+            "client": "sequential http.client requests, one keep-alive connection per "
+            "server and search; one server per size, side by side, asked in turn",
+        },
+        "backends": results,
+        "failures": failures,
+    }
+    return serverctl.save_results(args.results_dir, scenario.name, started_at, result)
+
+
+def main(scenario: Scenario, argv: list[str] | None, description: str) -> int:
+    """The benchmark's entry point, and its children's (``--load``, ``--count-queries``,
+    ``--postgres-admin``)."""
+    args = parse_args(scenario, argv, description)
+    if args.load is not None:
+        started = time.perf_counter()
+        summary = scenario.load(args.load)
+        print(json.dumps({**summary, "seconds": round(time.perf_counter() - started, 1)}))
+        return 0
+    if args.count_queries:
+        return count_queries_main(scenario, args.explain)
+    if args.postgres_admin:
+        return postgres_admin_main(*args.postgres_admin)
+    return serverctl.run_cleanly(
+        lambda a: run(scenario, a),
+        args,
+        interrupted="interrupted; servers stopped, temp files removed",
     )

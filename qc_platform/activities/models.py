@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qc_platform.core.clock import utcnow
-from qc_platform.core.db import TimestampMixin, UTCDateTime
+from qc_platform.core.db import CategoryMixin, TimestampMixin, UTCDateTime, in_values
 from qc_platform.extensions import db
 from qc_platform.places.models import Space
 
@@ -48,20 +48,8 @@ class RegistrationStatus:
     ACTIVE = (CONFIRMED, WAITLISTED)
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-class ActivityCategory(db.Model):
+class ActivityCategory(CategoryMixin, db.Model):
     __tablename__ = "activity_categories"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
-    position: Mapped[int] = mapped_column(default=0, nullable=False)
-    name_it: Mapped[str] = mapped_column(String(120), nullable=False)
-    name_en: Mapped[str] = mapped_column(String(120), nullable=False)
-    description_it: Mapped[str] = mapped_column(String(500), default="", nullable=False)
-    description_en: Mapped[str] = mapped_column(String(500), default="", nullable=False)
 
 
 class Activity(TimestampMixin, db.Model):
@@ -76,7 +64,7 @@ class Activity(TimestampMixin, db.Model):
         CheckConstraint("ends_at > starts_at", name="period"),
         CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity"),
         CheckConstraint("price_cents >= 0", name="price"),
-        CheckConstraint(_in("audience", Audience.ALL), name="audience"),
+        CheckConstraint(in_values("audience", Audience.ALL), name="audience"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,7 +109,7 @@ class ActivitySession(TimestampMixin, db.Model):
     __tablename__ = "activity_sessions"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="period"),
-        CheckConstraint(_in("status", SessionStatus.ALL), name="status"),
+        CheckConstraint(in_values("status", SessionStatus.ALL), name="status"),
         CheckConstraint("confirmed_count >= 0", name="confirmed_count"),
         CheckConstraint("waitlisted_count >= 0", name="waitlisted_count"),
         CheckConstraint("walk_ins IS NULL OR walk_ins >= 0", name="walk_ins"),
@@ -176,7 +164,7 @@ class Registration(TimestampMixin, db.Model):
 
     __tablename__ = "activity_registrations"
     __table_args__ = (
-        CheckConstraint(_in("status", RegistrationStatus.ALL), name="status"),
+        CheckConstraint(in_values("status", RegistrationStatus.ALL), name="status"),
         CheckConstraint("user_id IS NULL OR desk_name IS NULL", name="one_person"),
         UniqueConstraint("session_id", "user_id"),
         Index("ix_activity_registrations_queue", "session_id", "status", "queued_at", "id"),

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from qc_platform.core.db import TimestampMixin, UTCDateTime
+from qc_platform.core.db import CategoryMixin, TimestampMixin, UTCDateTime, in_values
 from qc_platform.extensions import db
 
 
@@ -39,27 +39,15 @@ class RequestStatus:
     OPEN = (PENDING, ACCEPTED)
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-class CatalogueCategory(db.Model):
+class CatalogueCategory(CategoryMixin, db.Model):
     __tablename__ = "catalogue_categories"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
-    position: Mapped[int] = mapped_column(default=0, nullable=False)
-    name_it: Mapped[str] = mapped_column(String(120), nullable=False)
-    name_en: Mapped[str] = mapped_column(String(120), nullable=False)
-    description_it: Mapped[str] = mapped_column(String(500), default="", nullable=False)
-    description_en: Mapped[str] = mapped_column(String(500), default="", nullable=False)
 
 
 class Service(TimestampMixin, db.Model):
     __tablename__ = "catalogue_services"
     __table_args__ = (
-        CheckConstraint(_in("price_model", PriceModel.ALL), name="known_price_model"),
-        CheckConstraint(_in("status", ServiceStatus.ALL), name="known_status"),
+        CheckConstraint(in_values("price_model", PriceModel.ALL), name="known_price_model"),
+        CheckConstraint(in_values("status", ServiceStatus.ALL), name="known_status"),
         CheckConstraint(
             "(price_model = 'free' AND price_cents IS NULL AND minutes IS NULL)"
             " OR (price_model IN ('fixed', 'sliding') AND price_cents > 0 AND minutes IS NULL)"
@@ -152,7 +140,7 @@ class ServiceClosure(db.Model):
 class ServiceRequest(TimestampMixin, db.Model):
     __tablename__ = "catalogue_requests"
     __table_args__ = (
-        CheckConstraint(_in("status", RequestStatus.ALL), name="known_status"),
+        CheckConstraint(in_values("status", RequestStatus.ALL), name="known_status"),
         CheckConstraint(
             "status <> 'completed' OR price_model <> 'timebank' OR transfer_id IS NOT NULL",
             name="timebank_paid_when_completed",

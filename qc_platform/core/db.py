@@ -6,7 +6,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy import DateTime, Engine, MetaData, String, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -24,6 +24,24 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def in_values(column: str, values) -> str:
+    """The SQL of a CHECK constraint that keeps `column` within a closed set of codes."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class CategoryMixin:
+    """A category of one of the domains (seeded from ``qc_platform/data/*.json``): a stable
+    code, names and descriptions in Italian and English, and its place in the list."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    position: Mapped[int] = mapped_column(default=0, nullable=False)
+    name_it: Mapped[str] = mapped_column(String(120), nullable=False)
+    name_en: Mapped[str] = mapped_column(String(120), nullable=False)
+    description_it: Mapped[str] = mapped_column(String(500), default="", nullable=False)
+    description_en: Mapped[str] = mapped_column(String(500), default="", nullable=False)
 
 
 class UTCDateTime(TypeDecorator):

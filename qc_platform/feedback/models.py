@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qc_platform.core.clock import utcnow
-from qc_platform.core.db import TimestampMixin, UTCDateTime
+from qc_platform.core.db import CategoryMixin, TimestampMixin, UTCDateTime, in_values
 from qc_platform.extensions import db
 
 
@@ -42,10 +42,6 @@ class RouteTo:
     ALL = (CUSTODIAN, COMMITTEE, STAFF)
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 def open_status():
     """``feedback_reports.status IN ('submitted', 'acknowledged', 'in_progress')``, literally.
 
@@ -58,16 +54,8 @@ def open_status():
     )
 
 
-class FeedbackCategory(db.Model):
+class FeedbackCategory(CategoryMixin, db.Model):
     __tablename__ = "feedback_categories"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
-    position: Mapped[int] = mapped_column(default=0, nullable=False)
-    name_it: Mapped[str] = mapped_column(String(120), nullable=False)
-    name_en: Mapped[str] = mapped_column(String(120), nullable=False)
-    description_it: Mapped[str] = mapped_column(String(500), default="", nullable=False)
-    description_en: Mapped[str] = mapped_column(String(500), default="", nullable=False)
 
 
 class Committee(TimestampMixin, db.Model):
@@ -120,7 +108,7 @@ class RoutingRule(db.Model):
 
     __tablename__ = "feedback_routing_rules"
     __table_args__ = (
-        CheckConstraint(_in("route_to", RouteTo.ALL), name="route_to"),
+        CheckConstraint(in_values("route_to", RouteTo.ALL), name="route_to"),
         UniqueConstraint("category_id", "complex_id", "route_to"),
         Index(
             "uq_feedback_routing_rules_general",
@@ -146,7 +134,7 @@ class RoutingRule(db.Model):
 class Report(TimestampMixin, db.Model):
     __tablename__ = "feedback_reports"
     __table_args__ = (
-        CheckConstraint(_in("status", ReportStatus.ALL), name="status"),
+        CheckConstraint(in_values("status", ReportStatus.ALL), name="status"),
         CheckConstraint("visibility IN ('private', 'public')", name="visibility"),
         CheckConstraint(
             "satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction"
@@ -160,8 +148,8 @@ class Report(TimestampMixin, db.Model):
             "ix_feedback_reports_open_due",
             "first_response_due_at",
             "id",
-            sqlite_where=text(_in("status", ReportStatus.OPEN)),
-            postgresql_where=text(_in("status", ReportStatus.OPEN)),
+            sqlite_where=text(in_values("status", ReportStatus.OPEN)),
+            postgresql_where=text(in_values("status", ReportStatus.OPEN)),
         ),
     )
 
@@ -197,7 +185,7 @@ class ReportAssignment(db.Model):
 
     __tablename__ = "feedback_assignments"
     __table_args__ = (
-        CheckConstraint(_in("target", RouteTo.ALL), name="target"),
+        CheckConstraint(in_values("target", RouteTo.ALL), name="target"),
         CheckConstraint(
             "(target = 'committee') = (committee_id IS NOT NULL)", name="committee_target"
         ),

@@ -13,7 +13,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qc_platform.core.clock import utcnow
-from qc_platform.core.db import TimestampMixin, UTCDateTime
+from qc_platform.core.db import CategoryMixin, TimestampMixin, UTCDateTime, in_values
 from qc_platform.extensions import db
 
 
@@ -47,27 +47,15 @@ class FlagStatus:
     ALL = (OPEN, HIDDEN, DISMISSED)
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-class MarketplaceCategory(db.Model):
+class MarketplaceCategory(CategoryMixin, db.Model):
     __tablename__ = "marketplace_categories"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
-    position: Mapped[int] = mapped_column(default=0, nullable=False)
-    name_it: Mapped[str] = mapped_column(String(120), nullable=False)
-    name_en: Mapped[str] = mapped_column(String(120), nullable=False)
-    description_it: Mapped[str] = mapped_column(String(500), default="", nullable=False)
-    description_en: Mapped[str] = mapped_column(String(500), default="", nullable=False)
 
 
 class Listing(TimestampMixin, db.Model):
     __tablename__ = "marketplace_listings"
     __table_args__ = (
-        CheckConstraint(_in("kind", ListingKind.ALL), name="known_kind"),
-        CheckConstraint(_in("status", ListingStatus.ALL), name="known_status"),
+        CheckConstraint(in_values("kind", ListingKind.ALL), name="known_kind"),
+        CheckConstraint(in_values("status", ListingStatus.ALL), name="known_status"),
         CheckConstraint(
             "minutes_estimate IS NULL OR minutes_estimate BETWEEN 1 AND 1440",
             name="minutes_estimate_range",
@@ -126,7 +114,7 @@ class Message(db.Model):
 class Exchange(TimestampMixin, db.Model):
     __tablename__ = "marketplace_exchanges"
     __table_args__ = (
-        CheckConstraint(_in("status", ExchangeStatus.ALL), name="known_status"),
+        CheckConstraint(in_values("status", ExchangeStatus.ALL), name="known_status"),
         CheckConstraint("minutes BETWEEN 1 AND 1440", name="minutes_range"),
         CheckConstraint("provider_id <> receiver_id", name="two_people"),
         CheckConstraint(
@@ -182,7 +170,7 @@ class Flag(db.Model):
 
     __tablename__ = "marketplace_flags"
     __table_args__ = (
-        CheckConstraint(_in("status", FlagStatus.ALL), name="known_status"),
+        CheckConstraint(in_values("status", FlagStatus.ALL), name="known_status"),
         CheckConstraint("(listing_id IS NULL) <> (exchange_id IS NULL)", name="one_target"),
         Index("ix_marketplace_flags_status_id", "status", "id"),
     )
