@@ -37,6 +37,7 @@ const it = {
 
   home: 'Home',
   breadcrumb: 'Percorso di navigazione',
+  confirmNo: 'No, torna indietro',
   spaceArea: 'Area di progetto',
   spaceOperator: 'Gestito da',
   spaceComplex: 'Complesso ERP',
@@ -178,6 +179,7 @@ const en: Record<Key, string> = {
 
   home: 'Home',
   breadcrumb: 'Breadcrumb',
+  confirmNo: 'No, go back',
   spaceArea: 'Project area',
   spaceOperator: 'Run by',
   spaceComplex: 'Public housing estate',

@@ -8,11 +8,14 @@ are, gzip-compressed when the client accepts it; anything else is a JSON 404.
 from __future__ import annotations
 
 import gzip
+import json
 import mimetypes
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from markupsafe import escape
 from werkzeug.exceptions import NotFound
 from werkzeug.security import safe_join
 
@@ -53,6 +56,7 @@ CLIENT_ROUTES = (
     "/gestione/attivita",
     "/kiosk/<slug>",
 )
+ACTIVITY_PAGE = "/attivita/<int:activity_id>"
 _COMPRESSIBLE = {".html", ".js", ".css", ".svg", ".json", ".webmanifest", ".txt", ".map", ".ttf"}
 _IMMUTABLE_DIR = "assets"
 
@@ -103,8 +107,49 @@ def index(**_route_args):
     return _send("index.html")
 
 
+def activity_page(activity_id: int):
+    """``/attivita/<id>``: the app, with the activity's schema.org ``Event`` already in
+    ``<head>`` (and its title), for search engines and link previews that run no scripts;
+    the page puts the same JSON-LD there when the app shows it. An unknown activity: the
+    app (which says so) with a 404."""
+    from qc_platform.activities import presenters, service
+    from qc_platform.core.errors import NotFound as DomainNotFound
+
+    try:
+        data = presenters.present_activity(service.get_activity(activity_id))
+    except DomainNotFound:
+        response = _send("index.html")
+        response.status_code = 404
+        return response
+    full = safe_join(str(_dist()), "index.html")
+    if full is None or not Path(full).is_file():
+        raise NotFound()
+    shell = Path(full).read_text(encoding="utf-8")
+    # `<` escaped: nothing in the data can close the script element.
+    ld = json.dumps(data["json_ld"], ensure_ascii=False).replace("<", "\\u003c")
+    head = f'<script type="application/ld+json" id="qc-activity-jsonld">{ld}</script>'
+    shell = shell.replace("</head>", head + "</head>", 1)
+    shell = re.sub(
+        r"<title>(.*?)</title>",
+        lambda m: f"<title>{escape(data['title'])} · {m.group(1)}</title>",
+        shell,
+        count=1,
+    )
+    body = shell.encode("utf-8")
+    compress = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = Response(gzip.compress(body) if compress else body, mimetype="text/html")
+    if compress:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 for rule in CLIENT_ROUTES:
-    bp.add_url_rule(rule, view_func=index, methods=["GET"])
+    if rule == ACTIVITY_PAGE:
+        bp.add_url_rule(rule, view_func=activity_page, methods=["GET"])
+    else:
+        bp.add_url_rule(rule, view_func=index, methods=["GET"])
 
 
 # Build output: the hashed assets and a few folders, plus root files such as sw.js.

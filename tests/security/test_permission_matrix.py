@@ -686,7 +686,7 @@ MATRIX: dict[str, Case] = {
     "GET /gestione/servizi": Case(PUBLIC, "/gestione/servizi"),
     "GET /attivita": Case(PUBLIC, "/attivita"),
     "GET /attivita/mie": Case(PUBLIC, "/attivita/mie"),
-    "GET /attivita/<int:activity_id>": Case(PUBLIC, "/attivita/1"),
+    "GET /attivita/<int:activity_id>": Case(PUBLIC, lambda w: f"/attivita/{_activity(w)}"),
     "GET /gestione/attivita": Case(PUBLIC, "/gestione/attivita"),
     "GET /kiosk/<slug>": Case(PUBLIC, "/kiosk/boccioni"),
     "GET /<any('assets', 'swagger-ui', 'icons', 'fonts', 'images'):directory>/<path:filename>": Case(

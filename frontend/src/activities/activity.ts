@@ -11,6 +11,7 @@ import { ApiError, type Me } from '../api'
 import { html, setHtml, type Safe } from '../html'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { errorMessage } from '../pages/common'
+import { askToConfirm, breadcrumb, errorView, messageView, pageStatus, paragraphs } from '../pages/scaffold'
 import type { PageContext } from '../router'
 import { loadSession } from '../session'
 import {
@@ -22,22 +23,7 @@ import {
   type Registration,
   type Session,
 } from './api'
-import {
-  askToConfirm,
-  audienceName,
-  breadcrumb,
-  capitalise,
-  errorView,
-  languagesText,
-  messageView,
-  pageStatus,
-  paragraphs,
-  priceText,
-  registrationBadge,
-  registrationText,
-  seatsBadge,
-  whenText,
-} from './common'
+import { audienceName, capitalise, languagesText, priceText, registrationBadge, registrationText, seatsBadge, whenText } from './common'
 import { at, atf } from './i18n'
 
 const SESSIONS_SHOWN = 12

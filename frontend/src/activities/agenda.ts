@@ -9,27 +9,12 @@ import { type Area, type Me, type Page, type Space } from '../api'
 import { html, setHtml, type Safe } from '../html'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { errorMessage } from '../pages/common'
+import { errorView, pageStatus, selectBox } from '../pages/scaffold'
 import { hasRole } from '../roles'
 import type { PageContext } from '../router'
 import { loadSession } from '../session'
 import { AUDIENCES, activities, type Category, type Session, type SessionFilters } from './api'
-import {
-  addDays,
-  audienceName,
-  capitalise,
-  dayName,
-  errorView,
-  isDay,
-  mondayOf,
-  pageStatus,
-  priceText,
-  romeDay,
-  romeTime,
-  romeToIso,
-  seatsBadge,
-  selectBox,
-  shortDay,
-} from './common'
+import { addDays, audienceName, capitalise, dayName, isDay, mondayOf, priceText, romeDay, romeTime, romeToIso, seatsBadge, shortDay } from './common'
 import { at, atf } from './i18n'
 
 const FORM = 'agenda-filters'

@@ -17,6 +17,7 @@ import { html, setHtml, type Safe } from '../html'
 import { weekdayNames } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { errorMessage } from '../pages/common'
+import { askToConfirm, breadcrumb, errorView, messageView, pageStatus, requireUser, selectBox, textareaField } from '../pages/scaffold'
 import { scopeIds } from '../roles'
 import { navigate, type PageContext } from '../router'
 import {
@@ -30,27 +31,7 @@ import {
   type Session,
   type SessionRegistration,
 } from './api'
-import {
-  addDays,
-  askToConfirm,
-  audienceName,
-  breadcrumb,
-  capitalise,
-  errorView,
-  languageName,
-  messageView,
-  pageStatus,
-  registrationBadge,
-  requireUser,
-  romeDay,
-  romeTime,
-  romeToIso,
-  seatsBadge,
-  selectBox,
-  textareaField,
-  weekdayIndex,
-  whenText,
-} from './common'
+import { addDays, audienceName, capitalise, languageName, registrationBadge, romeDay, romeTime, romeToIso, seatsBadge, weekdayIndex, whenText } from './common'
 import { at, atf } from './i18n'
 
 const BASE = '/gestione/attivita'

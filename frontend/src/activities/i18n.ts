@@ -7,10 +7,8 @@
 import { lang } from '../i18n'
 
 const it = {
-  breadcrumb: 'Percorso di navigazione',
   required: 'Campo obbligatorio.',
   formHasErrors: 'Controlla i campi evidenziati.',
-  confirmNo: 'No, torna indietro',
 
   // words
   free: 'Gratuito',
@@ -245,10 +243,8 @@ const it = {
 export type AKey = keyof typeof it
 
 const en: Record<AKey, string> = {
-  breadcrumb: 'Breadcrumb',
   required: 'This field is required.',
   formHasErrors: 'Please check the highlighted fields.',
-  confirmNo: 'No, go back',
 
   free: 'Free',
   audience_everyone: 'Everyone',

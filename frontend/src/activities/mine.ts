@@ -9,18 +9,10 @@ import type { Page } from '../api'
 import { html, setHtml, type Safe } from '../html'
 import { alertBox, setTitle } from '../layout'
 import { errorMessage } from '../pages/common'
+import { askToConfirm, breadcrumb, errorView, pageStatus, requireUser } from '../pages/scaffold'
 import type { PageContext } from '../router'
 import { activities, type CalendarFeed, type MyRegistration } from './api'
-import {
-  askToConfirm,
-  breadcrumb,
-  capitalise,
-  errorView,
-  pageStatus,
-  registrationBadge,
-  requireUser,
-  whenText,
-} from './common'
+import { capitalise, registrationBadge, whenText } from './common'
 import { at, atf } from './i18n'
 
 const PAGE_SIZE = 20

@@ -9,20 +9,12 @@ import type { Me, Page } from '../api'
 import { html, setHtml, type Safe } from '../html'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { errorMessage } from '../pages/common'
+import { errorView, fieldId, pageStatus, selectBox } from '../pages/scaffold'
 import { hasRole } from '../roles'
 import type { PageContext } from '../router'
 import { loadSession } from '../session'
 import { PRICE_MODELS, catalogue, type Category, type Service, type ServiceFilters } from './api'
-import {
-  COMMON_LANGUAGES,
-  errorView,
-  fieldId,
-  languageChoice,
-  pageStatus,
-  priceModelName,
-  selectBox,
-  serviceCard,
-} from './common'
+import { COMMON_LANGUAGES, languageChoice, priceModelName, serviceCard } from './common'
 import { ct, ctf } from './i18n'
 
 const FORM = 'filters'

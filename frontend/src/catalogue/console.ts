@@ -7,13 +7,14 @@
  */
 
 import { WEEKDAYS, type Me, type Page, type Space, type Weekday } from '../api'
-import { busy, clearErrors, inputField, showErrors, statusRegion } from '../forms'
 import { ApiError } from '../api'
+import { busy, clearErrors, inputField, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
 import { weekdayNames } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { onLiveNotification } from '../notifications'
 import { errorMessage } from '../pages/common'
+import { breadcrumb, errorView, fieldId, messageView, pageStatus, requireUser, selectBox, textareaField } from '../pages/scaffold'
 import { scopeIds } from '../roles'
 import { navigate, type PageContext } from '../router'
 import {
@@ -27,23 +28,7 @@ import {
   type ServiceRequest,
   type ServiceWrite,
 } from './api'
-import {
-  COMMON_LANGUAGES,
-  breadcrumb,
-  errorView,
-  fieldId,
-  languageName,
-  languageOwnName,
-  messageView,
-  openBadge,
-  pageStatus,
-  priceModelName,
-  priceWords,
-  requestCard,
-  requireUser,
-  selectBox,
-  textareaField,
-} from './common'
+import { COMMON_LANGUAGES, languageName, languageOwnName, openBadge, priceModelName, priceWords, requestCard } from './common'
 import { ct, ctf, type CKey } from './i18n'
 
 const FORM = 'service'

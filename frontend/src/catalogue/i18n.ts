@@ -7,13 +7,11 @@
 import { lang } from '../i18n'
 
 const it = {
-  breadcrumb: 'Percorso di navigazione',
   required: 'Campo obbligatorio.',
   formHasErrors: 'Controlla i campi evidenziati.',
   signInToAsk: 'Accedi per chiedere questo servizio',
   registerToAsk: 'Non hai un account? Registrati',
   you: 'Tu',
-  confirmNo: 'No, torna indietro',
 
   // prices, durations, languages, hours
   priceFree: 'Gratuito',
@@ -170,14 +168,7 @@ const it = {
   done_cancel: 'Richiesta annullata.',
   done_complete: 'Grazie! Il servizio è confermato.',
   requestUpdated: 'La richiesta è stata aggiornata.',
-  chatHeading: 'Messaggi',
   chatHelp: 'Solo tu e gli operatori dell’organizzazione vedete questi messaggi.',
-  olderMessages: 'Mostra i messaggi precedenti',
-  noMessages: 'Nessun messaggio per ora.',
-  messageLabel: 'Scrivi un messaggio',
-  messageEmpty: 'Scrivi il messaggio prima di inviarlo.',
-  sendMessage: 'Invia',
-  messageHidden: 'Messaggio nascosto dai moderatori.',
 
   // organisation page
   organisationTitle: 'Organizzazione',
@@ -276,13 +267,11 @@ const it = {
 export type CKey = keyof typeof it
 
 const en: Record<CKey, string> = {
-  breadcrumb: 'Breadcrumb',
   required: 'Required field.',
   formHasErrors: 'Please check the highlighted fields.',
   signInToAsk: 'Sign in to ask for this service',
   registerToAsk: 'No account yet? Register',
   you: 'You',
-  confirmNo: 'No, go back',
 
   priceFree: 'Free',
   priceSliding: 'Reduced price, up to {price}',
@@ -432,14 +421,7 @@ const en: Record<CKey, string> = {
   done_cancel: 'Request cancelled.',
   done_complete: 'Thank you! The service is confirmed.',
   requestUpdated: 'The request has been updated.',
-  chatHeading: 'Messages',
   chatHelp: 'Only you and the organisation’s operators see these messages.',
-  olderMessages: 'Show earlier messages',
-  noMessages: 'No messages yet.',
-  messageLabel: 'Write a message',
-  messageEmpty: 'Write the message before sending it.',
-  sendMessage: 'Send',
-  messageHidden: 'Message hidden by the moderators.',
 
   organisationTitle: 'Organisation',
   organisationNotFoundTitle: 'Organisation not found',

@@ -8,9 +8,10 @@ import type { Space } from '../api'
 import { html, setHtml, type Safe } from '../html'
 import { icon } from '../icons'
 import { loadingView, setTitle } from '../layout'
+import { breadcrumb, errorView, messageView, paragraphs } from '../pages/scaffold'
 import type { PageContext } from '../router'
 import { catalogue, type Category, type Organisation, type Service } from './api'
-import { breadcrumb, errorView, messageView, paragraphs, serviceCard } from './common'
+import { serviceCard } from './common'
 import { ct } from './i18n'
 
 function safeWebsite(url: string | null): string | null {

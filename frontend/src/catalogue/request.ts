@@ -8,35 +8,22 @@
  * (Socket.IO `message`), changes of status too (Socket.IO `notification`).
  */
 
-import { ApiError, type Me } from '../api'
+import { ApiError, type Me, type Page } from '../api'
 import { busy, clearErrors, formValues, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
 import { formatDateTime } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
-import { onLiveMessage, onLiveNotification, onLiveReconnect } from '../notifications'
+import { onLiveNotification, onLiveReconnect } from '../notifications'
 import { errorMessage } from '../pages/common'
+import { chatView, MESSAGES_PAGE, wireChat } from '../pages/conversation'
+import { askToConfirm, breadcrumb, errorView, messageView, pageStatus, requireUser, textareaField } from '../pages/scaffold'
 import type { PageContext } from '../router'
-import { catalogue, type LiveMessage, type Message, type RequestAction, type ServiceRequest } from './api'
-import {
-  askToConfirm,
-  breadcrumb,
-  duration,
-  errorView,
-  formatRome,
-  messageView,
-  pageStatus,
-  priceWords,
-  requireUser,
-  romeLocalToIso,
-  statusBadge,
-  textareaField,
-} from './common'
+import { catalogue, type Message, type RequestAction, type ServiceRequest } from './api'
+import { duration, formatRome, priceWords, romeLocalToIso, statusBadge } from './common'
 import { ct, ctf, type CKey } from './i18n'
 
-const SEND = 'send'
 const ACCEPT = 'accept'
 const DECLINE = 'decline'
-const MESSAGES_PAGE = 30
 const STEPS: RequestAction[] = ['accept', 'complete', 'decline', 'cancel']
 
 function isRequester(r: ServiceRequest, me: Me): boolean {
@@ -136,18 +123,6 @@ function declineForm(): Safe {
   </form>`
 }
 
-function messageItem(m: Message): Safe {
-  return html`<li class="qc-message ${m.mine ? 'is-mine' : 'is-theirs'}" data-id="${m.id}">
-    <p class="qc-message-meta">
-      <strong class="qc-message-author">${m.mine ? ct('you') : m.author.display_name}</strong> ·
-      <time datetime="${m.created_at}">${formatDateTime(m.created_at)}</time>
-    </p>
-    ${m.hidden || m.body === null
-      ? html`<p class="qc-message-body is-hidden">${ct('messageHidden')}</p>`
-      : html`<p class="qc-message-body qc-prewrap">${m.body}</p>`}
-  </li>`
-}
-
 function pageView(r: ServiceRequest, me: Me): Safe {
   const mine = isRequester(r, me)
   return html`<div class="container py-4 qc-narrow qc-request-page" data-id="${r.id}">
@@ -163,28 +138,8 @@ function pageView(r: ServiceRequest, me: Me): Safe {
       <div class="qc-steps-buttons">${actionsView(r)}</div>
       <div class="qc-step-slot" id="step-slot" hidden></div>
     </section>
-    <section class="qc-panel qc-chat" aria-labelledby="chat-heading">
-      <h2 class="h4" id="chat-heading">${ct('chatHeading')}</h2>
-      <p class="qc-chat-help">${ct('chatHelp')}</p>
-      <button type="button" class="btn btn-outline-primary btn-sm qc-older" hidden>${ct('olderMessages')}</button>
-      <div class="qc-chat-log" role="log" aria-labelledby="chat-heading">
-        <ol class="qc-messages list-unstyled"></ol>
-      </div>
-      <p class="qc-empty qc-chat-empty" hidden>${ct('noMessages')}</p>
-      <form id="${SEND}" class="qc-form qc-form-compact qc-send" novalidate>
-        ${statusRegion(SEND)}
-        ${textareaField(SEND, 'body', ct('messageLabel'), { rows: 3, maxlength: 2000, required: true })}
-        <button type="submit" class="btn btn-primary">${ct('sendMessage')}</button>
-      </form>
-    </section>
+    ${chatView({ help: ct('chatHelp'), canWrite: true })}
   </div>`
-}
-
-function isLiveMessage(payload: unknown): payload is LiveMessage {
-  if (!payload || typeof payload !== 'object') return false
-  const p = payload as Record<string, unknown>
-  const m = p.message as Record<string, unknown> | undefined
-  return typeof p.link === 'string' && !!m && typeof m.id === 'number' && typeof m.created_at === 'string'
 }
 
 export async function requestPage(ctx: PageContext): Promise<void> {
@@ -199,8 +154,7 @@ export async function requestPage(ctx: PageContext): Promise<void> {
   setHtml(main, loadingView())
   let me: Me | null
   let r: ServiceRequest
-  let firstMessages: Message[]
-  let olderCursor: string | null
+  let firstMessages: Page<Message>
   try {
     me = await requireUser(ctx)
     if (!me) return
@@ -209,8 +163,7 @@ export async function requestPage(ctx: PageContext): Promise<void> {
       catalogue.messages(requestId, { limit: MESSAGES_PAGE }, signal),
     ])
     r = request
-    firstMessages = page.items
-    olderCursor = page.next_cursor
+    firstMessages = page
   } catch (err) {
     if (signal.aborted) throw err
     setHtml(main, errorView(ct('requestTitle'), err, html`<p><a href="/servizi/richieste">${ct('requestsTitle')}</a></p>`))
@@ -226,9 +179,6 @@ export async function requestPage(ctx: PageContext): Promise<void> {
   const summary = main.querySelector<HTMLElement>('.qc-request-summary') as HTMLElement
   const stepButtons = main.querySelector<HTMLElement>('.qc-steps-buttons') as HTMLElement
   const slot = main.querySelector<HTMLElement>('#step-slot') as HTMLElement
-  const list = main.querySelector<HTMLElement>('.qc-messages') as HTMLElement
-  const chatEmpty = main.querySelector<HTMLElement>('.qc-chat-empty') as HTMLElement
-  const older = main.querySelector<HTMLButtonElement>('.qc-older') as HTMLButtonElement
 
   // --- the request: summary and steps --------------------------------------------------
 
@@ -342,66 +292,20 @@ export async function requestPage(ctx: PageContext): Promise<void> {
 
   // --- the conversation --------------------------------------------------------------------
 
-  const known = (id: number): boolean => !!list.querySelector(`[data-id="${id}"]`)
-  /** Newest at the bottom: `items` in any order; only the ones not shown yet. */
-  const addMessages = (items: Message[], where: 'top' | 'bottom'): void => {
-    const fresh = items.filter((m) => !known(m.id)).sort((a, b) => a.id - b.id)
-    if (!fresh.length) return
-    list.insertAdjacentHTML(where === 'top' ? 'afterbegin' : 'beforeend', fresh.map((m) => messageItem(m).value).join(''))
-    chatEmpty.hidden = true
-  }
-  addMessages(firstMessages, 'bottom')
-  chatEmpty.hidden = list.children.length > 0
-  older.hidden = olderCursor === null
+  const chat = main.querySelector<HTMLElement>('.qc-chat') as HTMLElement
+  wireChat(
+    chat,
+    user,
+    {
+      link,
+      messages: (query) => catalogue.messages(requestId, query),
+      send: (body) => catalogue.send(requestId, body),
+    },
+    firstMessages,
+    status,
+    signal,
+  )
 
-  older.addEventListener('click', () => {
-    if (olderCursor === null) return
-    older.disabled = true
-    catalogue
-      .messages(requestId, { limit: MESSAGES_PAGE, cursor: olderCursor })
-      .then((page) => {
-        if (signal.aborted) return
-        olderCursor = page.next_cursor
-        addMessages(page.items, 'top')
-        older.hidden = olderCursor === null
-        if (older.hidden) list.querySelector<HTMLElement>('li')?.setAttribute('tabindex', '-1')
-        ;(older.hidden ? list.querySelector<HTMLElement>('li') : older)?.focus()
-      })
-      .catch((err: unknown) => setHtml(status, alertBox('danger', errorMessage(err))))
-      .finally(() => {
-        older.disabled = false
-      })
-  })
-
-  const send = main.querySelector<HTMLFormElement>(`#${SEND}`) as HTMLFormElement
-  send.addEventListener('submit', (event) => {
-    event.preventDefault()
-    const body = (formValues(send).body ?? '').trim()
-    if (!body) {
-      showErrors(send, ct('formHasErrors'), { body: [ct('messageEmpty')] })
-      return
-    }
-    clearErrors(send)
-    void busy(send, async () => {
-      let sent: Message
-      try {
-        sent = await catalogue.send(requestId, body)
-      } catch (err) {
-        showApiError(send, err) // the text stays in the box
-        return
-      }
-      const field = send.querySelector<HTMLTextAreaElement>('textarea[name="body"]')
-      if (field) field.value = ''
-      addMessages([sent], 'bottom')
-      list.querySelector(`[data-id="${sent.id}"]`)?.scrollIntoView({ block: 'nearest' })
-      field?.focus()
-    })
-  })
-
-  const stopMessages = onLiveMessage((payload) => {
-    if (!isLiveMessage(payload) || payload.link !== link) return
-    addMessages([{ ...payload.message, mine: payload.message.author.id === user.id }], 'bottom')
-  })
   const stopNotes = onLiveNotification((note) => {
     if (note.link !== link || note.kind !== 'catalogue.request') return
     refreshRequest()
@@ -410,18 +314,9 @@ export async function requestPage(ctx: PageContext): Promise<void> {
       })
       .catch(() => undefined)
   })
-  // back after a lost connection: what was said and done meanwhile
-  const stopReconnect = onLiveReconnect(() => {
-    catalogue
-      .messages(requestId, { limit: MESSAGES_PAGE })
-      .then((page) => {
-        if (!signal.aborted) addMessages(page.items, 'bottom')
-      })
-      .catch(() => undefined)
-    void refreshRequest().catch(() => undefined)
-  })
+  // back after a lost connection: what was done meanwhile (the chat asks for its own)
+  const stopReconnect = onLiveReconnect(() => void refreshRequest().catch(() => undefined))
   signal.addEventListener('abort', () => {
-    stopMessages()
     stopNotes()
     stopReconnect()
   })

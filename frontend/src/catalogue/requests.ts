@@ -5,10 +5,11 @@ import { html, setHtml, type Safe } from '../html'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { onLiveNotification } from '../notifications'
 import { errorMessage } from '../pages/common'
+import { breadcrumb, errorView, pageStatus, requireUser } from '../pages/scaffold'
 import { hasRole } from '../roles'
 import type { PageContext } from '../router'
 import { catalogue, type ServiceRequest } from './api'
-import { breadcrumb, errorView, pageStatus, requestCard, requireUser } from './common'
+import { requestCard } from './common'
 import { ct } from './i18n'
 
 const PAGE_SIZE = 20

@@ -11,23 +11,11 @@ import { busy, clearErrors, formValues, showApiError, showErrors, statusRegion }
 import { html, setHtml, type Safe } from '../html'
 import { icon } from '../icons'
 import { loadingView, setTitle } from '../layout'
+import { breadcrumb, errorView, messageView, paragraphs, textareaField } from '../pages/scaffold'
 import { navigate, type PageContext } from '../router'
 import { loadSession } from '../session'
 import { catalogue, newIdempotencyKey, type Category, type Service } from './api'
-import {
-  breadcrumb,
-  closureText,
-  duration,
-  errorView,
-  hoursTable,
-  languageName,
-  messageView,
-  openBadge,
-  paragraphs,
-  priceWords,
-  upcomingClosures,
-  textareaField,
-} from './common'
+import { closureText, duration, hoursTable, languageName, openBadge, priceWords, upcomingClosures } from './common'
 import { ct, ctf } from './i18n'
 
 const FORM = 'ask'

@@ -5,10 +5,11 @@ import { busy, clearErrors, formValues, inputField, showApiError, showErrors, st
 import { html, setHtml, type Safe } from '../html'
 import { formatDate } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
+import { requireUser } from '../pages/scaffold'
 import { isStaff } from '../roles'
 import type { PageContext } from '../router'
 import { feedback, type Committee, type Complex } from './api'
-import { checkboxField, complexName, errorView, messageView, names, requireUser, type Names } from './common'
+import { checkboxField, complexName, errorView, messageView, names, type Names } from './common'
 import { ft, ftf } from './i18n'
 
 const CREATE = 'committee-new'

@@ -5,9 +5,8 @@ import { html, type Safe } from '../html'
 import { formatDateTime } from '../i18n'
 import { alertBox } from '../layout'
 import { errorMessage } from '../pages/common'
+import { fieldId } from '../pages/scaffold'
 import { hasRole, isStaff, scopeIds } from '../roles'
-import { navigate, type PageContext } from '../router'
-import { loadSession, refreshSession } from '../session'
 import type { Category, Complex, Report, ReportStatus, RouteTo } from './api'
 import { ft, ftf, type FKey } from './i18n'
 
@@ -25,17 +24,6 @@ export function routeName(target: RouteTo | string): string {
 
 export function authorRoleName(role: string): string {
   return ft(`author_${role}` as FKey) ?? role
-}
-
-/** The signed-in user, or a trip to the sign-in page (back here afterwards). */
-export async function requireUser(ctx: PageContext, fresh = false): Promise<Me | null> {
-  const me = fresh ? await refreshSession() : await loadSession()
-  if (ctx.signal.aborted) return null
-  if (!me) {
-    navigate('/accedi?next=' + encodeURIComponent(location.pathname + location.search), { replace: true })
-    return null
-  }
-  return me
 }
 
 export function errorView(title: string, err: unknown): Safe {
@@ -175,34 +163,6 @@ export function reportCard(report: Report, o: CardOptions): Safe {
 
 // --- form fields -------------------------------------------------------------------------
 
-export function fieldId(formId: string, name: string): string {
-  // `${formId}-status` is the form's live region (../forms.ts statusRegion)
-  return name === 'status' ? `${formId}-status-field` : `${formId}-${name}`
-}
-
-export function textareaField(
-  formId: string,
-  name: string,
-  label: string,
-  o: { help?: string; required?: boolean; rows?: number; maxlength?: number; value?: string } = {},
-): Safe {
-  const id = fieldId(formId, name)
-  const helpId = o.help ? `${id}-help` : ''
-  return html`<div class="form-group qc-field" data-field="${name}">
-    <label for="${id}" class="active">${label}</label>
-    <textarea
-      class="form-control qc-textarea"
-      id="${id}"
-      name="${name}"
-      rows="${o.rows ?? 4}"
-      ${o.maxlength ? html`maxlength="${o.maxlength}"` : ''}
-      ${o.required ? html`required aria-required="true"` : ''}
-      ${helpId ? html`aria-describedby="${helpId}"` : ''}
-    >${o.value ?? ''}</textarea>
-    ${o.help ? html`<small class="form-text" id="${helpId}">${o.help}</small>` : ''}
-  </div>`
-}
-
 export interface Choice {
   value: string
   label: string
@@ -252,52 +212,10 @@ export function checkboxField(
   </div>`
 }
 
-export interface Option {
-  value: string
-  label: string
-}
-
-export function selectBox(
-  formId: string,
-  name: string,
-  label: string,
-  options: Option[],
-  selected: string,
-  o: { help?: string; describedBy?: string; required?: boolean } = {},
-): Safe {
-  const id = fieldId(formId, name)
-  const helpId = o.help ? `${id}-help` : ''
-  const describedBy = [helpId, o.describedBy].filter(Boolean).join(' ')
-  return html`<div class="select-wrapper qc-field qc-select" data-field="${name}">
-    <label for="${id}">${label}</label>
-    <select
-      id="${id}"
-      name="${name}"
-      ${describedBy ? html`aria-describedby="${describedBy}"` : ''}
-      ${o.required ? html`required aria-required="true"` : ''}
-    >
-      ${options.map(
-        (opt) => html`<option value="${opt.value}" ${opt.value === selected ? 'selected' : ''}>${opt.label}</option>`,
-      )}
-    </select>
-    ${o.help ? html`<small class="form-text" id="${helpId}">${o.help}</small>` : ''}
-  </div>`
-}
-
-/** A region for a page's own announcements (polite: they follow the user's actions). */
-export function pageStatus(id: string): Safe {
-  return html`<div class="qc-page-status" id="${id}" aria-live="polite" aria-atomic="true"></div>`
-}
-
 export function fileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`
-}
-
-/** A link the API gave: only paths of this site. */
-export function sitePath(url: string | null | undefined): string | null {
-  return typeof url === 'string' && /^\/(?![/\\])/.test(url) ? url : null
 }
 
 /**

@@ -13,6 +13,7 @@ import { formatDateTime, t } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { onLiveNotification } from '../notifications'
 import { errorMessage } from '../pages/common'
+import { pageStatus, requireUser, selectBox, sitePath, textareaField } from '../pages/scaffold'
 import { isStaff } from '../roles'
 import type { PageContext } from '../router'
 import {
@@ -26,32 +27,7 @@ import {
   type ReportUpdate,
   type RouteTo,
 } from './api'
-import {
-  authorRoleName,
-  canHandle,
-  canSupport,
-  categoryName,
-  checkboxField,
-  complexName,
-  errorView,
-  fileSize,
-  handover,
-  isReporter,
-  messageView,
-  names,
-  pageStatus,
-  radioGroup,
-  reportBadges,
-  requireUser,
-  routeName,
-  selectBox,
-  sitePath,
-  statusHelp,
-  statusName,
-  statusSteps,
-  textareaField,
-  type Names,
-} from './common'
+import { authorRoleName, canHandle, canSupport, categoryName, checkboxField, complexName, errorView, fileSize, handover, isReporter, messageView, names, radioGroup, reportBadges, routeName, statusHelp, statusName, statusSteps, type Names } from './common'
 import { filePicker, wirePicker } from './files'
 import { ft, ftf } from './i18n'
 

@@ -10,21 +10,11 @@ import { html, setHtml, type Safe } from '../html'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { onLiveNotification } from '../notifications'
 import { errorMessage } from '../pages/common'
+import { pageStatus, requireUser, selectBox } from '../pages/scaffold'
 import { isStaff } from '../roles'
 import type { PageContext } from '../router'
 import { feedback, OPEN_STATUSES, type Category, type Complex, type Report, type ReportFilters } from './api'
-import {
-  errorView,
-  keepFocus,
-  messageView,
-  names,
-  pageStatus,
-  reportCard,
-  requireUser,
-  selectBox,
-  statusName,
-  type Names,
-} from './common'
+import { errorView, keepFocus, messageView, names, reportCard, statusName, type Names } from './common'
 import { ft, ftf } from './i18n'
 
 const PAGE_SIZE = 20

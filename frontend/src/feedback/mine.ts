@@ -5,10 +5,11 @@ import { html, setHtml, type Safe } from '../html'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { onLiveNotification } from '../notifications'
 import { errorMessage } from '../pages/common'
+import { pageStatus, requireUser } from '../pages/scaffold'
 import { canReport, hasInbox, hasRole, isStaff } from '../roles'
 import type { PageContext } from '../router'
 import { feedback, type Report } from './api'
-import { errorView, keepFocus, names, pageStatus, reportCard, requireUser, type Names } from './common'
+import { errorView, keepFocus, names, reportCard, type Names } from './common'
 import { ft } from './i18n'
 
 const PAGE_SIZE = 20

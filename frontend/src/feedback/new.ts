@@ -5,19 +5,12 @@ import { busy, clearErrors, formValues, inputField, showApiError, showErrors, st
 import { html, setHtml, type Safe } from '../html'
 import { t } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
+import { errorMessage } from '../pages/common'
+import { requireUser, selectBox, textareaField } from '../pages/scaffold'
 import { isStaff, scopeIds } from '../roles'
 import { navigate, type PageContext } from '../router'
-import { errorMessage } from '../pages/common'
 import { feedback, type Category, type Complex, type NewReport } from './api'
-import {
-  errorView,
-  handover,
-  messageView,
-  radioGroup,
-  requireUser,
-  selectBox,
-  textareaField,
-} from './common'
+import { errorView, handover, messageView, radioGroup } from './common'
 import { filePicker, wirePicker } from './files'
 import { ft, ftf } from './i18n'
 

@@ -5,22 +5,11 @@ import { busy, clearErrors, formValues, showApiError, showErrors, statusRegion }
 import { html, setHtml, type Safe } from '../html'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { errorMessage } from '../pages/common'
+import { pageStatus, requireUser, selectBox } from '../pages/scaffold'
 import { isStaff } from '../roles'
 import type { PageContext } from '../router'
 import { feedback, ROUTE_TARGETS, type Category, type Complex, type RouteTo, type RoutingRule } from './api'
-import {
-  categoryName,
-  complexName,
-  errorView,
-  keepFocus,
-  messageView,
-  names,
-  pageStatus,
-  requireUser,
-  routeName,
-  selectBox,
-  type Names,
-} from './common'
+import { categoryName, complexName, errorView, keepFocus, messageView, names, routeName, type Names } from './common'
 import { ft } from './i18n'
 
 const FORM = 'rule'

@@ -10,10 +10,11 @@ import { ApiError } from '../api'
 import { html, setHtml, type Safe } from '../html'
 import { lang, t } from '../i18n'
 import { loadingView, setTitle } from '../layout'
+import { selectBox } from '../pages/scaffold'
 import { navigate, type PageContext } from '../router'
 import { currentUser } from '../session'
 import { feedback, type Category, type Complex, type Stats } from './api'
-import { errorView, messageView, selectBox, statusName } from './common'
+import { errorView, messageView, statusName } from './common'
 import { ft, ftf } from './i18n'
 
 const PERIODS = ['30', '365', 'all'] as const

@@ -1,13 +1,10 @@
-/** What the time-bank and marketplace pages share: durations in words, fields, cards, confirmations. */
+/** What the time-bank and marketplace pages share: durations in words, fields, cards, flags. */
 
-import type { Me } from '../api'
 import { statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
 import { formatDateTime, lang } from '../i18n'
 import { alertBox } from '../layout'
-import { errorMessage } from '../pages/common'
-import { navigate, type PageContext } from '../router'
-import { loadSession } from '../session'
+import { selectBox, textareaField } from '../pages/scaffold'
 import type { Category, Exchange, Listing } from './api'
 import { mt, mtf, type MKey } from './i18n'
 
@@ -29,104 +26,7 @@ export function firstName(displayName: string): string {
   return displayName.trim().split(/\s+/)[0] ?? displayName
 }
 
-/** The signed-in user, or a trip to the sign-in page (back here afterwards). */
-export async function requireUser(ctx: PageContext): Promise<Me | null> {
-  const me = await loadSession()
-  if (ctx.signal.aborted) return null
-  if (!me) {
-    navigate('/accedi?next=' + encodeURIComponent(location.pathname + location.search), { replace: true })
-    return null
-  }
-  return me
-}
-
-export function errorView(title: string, err: unknown): Safe {
-  return html`<div class="container py-5 qc-narrow">
-    <h1>${title}</h1>
-    <div aria-live="assertive">${alertBox('danger', errorMessage(err))}</div>
-  </div>`
-}
-
-export function messageView(title: string, message: string, extra: Safe | '' = ''): Safe {
-  return html`<div class="container py-5 qc-narrow">
-    <h1>${title}</h1>
-    <div aria-live="polite">${alertBox('info', message)}</div>
-    ${extra}
-  </div>`
-}
-
-/** A region for a page's own announcements (polite: they follow the user's actions). */
-export function pageStatus(id: string): Safe {
-  return html`<div class="qc-page-status" id="${id}" aria-live="polite" aria-atomic="true"></div>`
-}
-
-export function breadcrumb(items: { href?: string; label: string }[]): Safe {
-  return html`<nav class="breadcrumb-container" aria-label="${mt('breadcrumb')}">
-    <ol class="breadcrumb">
-      ${items.map((item) =>
-        item.href
-          ? html`<li class="breadcrumb-item"><a href="${item.href}">${item.label}</a><span class="separator" aria-hidden="true">/</span></li>`
-          : html`<li class="breadcrumb-item active" aria-current="page">${item.label}</li>`,
-      )}
-    </ol>
-  </nav>`
-}
-
 // --- fields ------------------------------------------------------------------------------
-
-export function textareaField(
-  formId: string,
-  name: string,
-  label: string,
-  o: { help?: string; required?: boolean; rows?: number; maxlength?: number; value?: string } = {},
-): Safe {
-  const id = `${formId}-${name}`
-  const helpId = o.help ? `${id}-help` : ''
-  return html`<div class="form-group qc-field" data-field="${name}">
-    <label for="${id}" class="active">${label}</label>
-    <textarea
-      class="form-control qc-textarea"
-      id="${id}"
-      name="${name}"
-      rows="${o.rows ?? 4}"
-      ${o.maxlength ? html`maxlength="${o.maxlength}"` : ''}
-      ${o.required ? html`required aria-required="true"` : ''}
-      ${helpId ? html`aria-describedby="${helpId}"` : ''}
-    >${o.value ?? ''}</textarea>
-    ${o.help ? html`<small class="form-text" id="${helpId}">${o.help}</small>` : ''}
-  </div>`
-}
-
-export interface Option {
-  value: string
-  label: string
-}
-
-export function selectBox(
-  formId: string,
-  name: string,
-  label: string,
-  options: Option[],
-  selected: string,
-  o: { help?: string; required?: boolean } = {},
-): Safe {
-  const id = `${formId}-${name}`
-  const helpId = o.help ? `${id}-help` : ''
-  return html`<div class="select-wrapper qc-field qc-select" data-field="${name}">
-    <label for="${id}">${label}</label>
-    <select
-      id="${id}"
-      name="${name}"
-      ${helpId ? html`aria-describedby="${helpId}"` : ''}
-      ${o.required ? html`required aria-required="true"` : ''}
-    >
-      ${options.map(
-        (opt) => html`<option value="${opt.value}" ${opt.value === selected ? 'selected' : ''}>${opt.label}</option>`,
-      )}
-    </select>
-    ${o.help ? html`<small class="form-text" id="${helpId}">${o.help}</small>` : ''}
-  </div>`
-}
 
 const HOUR_CHOICES = Array.from({ length: 25 }, (_v, i) => i)
 const MINUTE_CHOICES = [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55]
@@ -236,48 +136,6 @@ export function exchangeCard(exchange: Exchange): Safe {
     <p class="qc-badges">${statusBadge(exchange.status)}</p>
     <p class="qc-listing-meta">${role} · ${duration(exchange.minutes)}</p>
   </li>`
-}
-
-/** A link the API gave: only paths of this site. */
-export function sitePath(url: string | null | undefined): string | null {
-  return typeof url === 'string' && /^\/(?![/\\])/.test(url) ? url : null
-}
-
-/**
- * A question with "yes" and "no" buttons, shown in place (no browser dialog): `onYes`
- * runs on yes, and the panel goes away either way. Focus moves to the question and back.
- */
-export function askToConfirm(
-  container: HTMLElement,
-  question: string,
-  yesLabel: string,
-  onYes: () => Promise<void>,
-  returnFocus: HTMLElement | null,
-): void {
-  container.hidden = false
-  container.innerHTML = html`<div class="qc-confirm" role="group" aria-labelledby="${container.id}-q">
-    <p class="qc-confirm-question" id="${container.id}-q" tabindex="-1">${question}</p>
-    <div class="qc-actions">
-      <button type="button" class="btn btn-primary" data-answer="yes">${yesLabel}</button>
-      <button type="button" class="btn btn-outline-primary" data-answer="no">${mt('confirmNo')}</button>
-    </div>
-  </div>`.value
-  container.querySelector<HTMLElement>('.qc-confirm-question')?.focus()
-  const close = (): void => {
-    container.hidden = true
-    container.innerHTML = ''
-  }
-  container.onclick = (event) => {
-    const button = (event.target as Element | null)?.closest<HTMLButtonElement>('button[data-answer]')
-    if (!button) return
-    if (button.dataset.answer === 'no') {
-      close()
-      returnFocus?.focus()
-      return
-    }
-    for (const b of container.querySelectorAll('button')) b.disabled = true
-    void onYes().finally(close)
-  }
 }
 
 /** "Segnala": a reason for the moderators, folded away until opened. */

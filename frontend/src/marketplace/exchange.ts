@@ -7,34 +7,22 @@
  * is completed; "Segnala la conversazione".
  */
 
-import type { Me } from '../api'
+import type { Me, Page } from '../api'
 import { busy, clearErrors, formValues, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
 import { formatDateTime } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
-import { onLiveMessage, onLiveNotification, onLiveReconnect } from '../notifications'
+import { onLiveNotification, onLiveReconnect } from '../notifications'
 import { errorMessage, notFoundPage } from '../pages/common'
+import { chatView, MESSAGES_PAGE, wireChat } from '../pages/conversation'
+import { askToConfirm, breadcrumb, errorView, pageStatus, requireUser, textareaField } from '../pages/scaffold'
 import type { PageContext } from '../router'
-import { market, type Exchange, type ExchangeAction, type LiveMessage, type Message } from './api'
-import {
-  askToConfirm,
-  breadcrumb,
-  duration,
-  errorView,
-  flagDone,
-  flagForm,
-  otherParty,
-  pageStatus,
-  requireUser,
-  statusBadge,
-  textareaField,
-} from './common'
+import { market, type Exchange, type ExchangeAction, type Message } from './api'
+import { duration, flagDone, flagForm, otherParty, statusBadge } from './common'
 import { mt, mtf, type MKey } from './i18n'
 
-const SEND = 'send'
 const REVIEW = 'review'
 const FLAG = 'flag-chat'
-const MESSAGES_PAGE = 30
 
 type Step = Exclude<ExchangeAction, 'review'>
 const STEPS: Step[] = ['accept', 'complete', 'decline', 'cancel']
@@ -134,18 +122,6 @@ function reviewForm(x: Exchange): Safe {
   </form>`
 }
 
-function messageView(m: Message): Safe {
-  return html`<li class="qc-message ${m.mine ? 'is-mine' : 'is-theirs'}" data-id="${m.id}">
-    <p class="qc-message-meta">
-      <strong class="qc-message-author">${m.mine ? mt('you') : m.author.display_name}</strong> ·
-      <time datetime="${m.created_at}">${formatDateTime(m.created_at)}</time>
-    </p>
-    ${m.hidden || m.body === null
-      ? html`<p class="qc-message-body is-hidden">${mt('messageHidden')}</p>`
-      : html`<p class="qc-message-body qc-prewrap">${m.body}</p>`}
-  </li>`
-}
-
 function pageView(x: Exchange, me: Me): Safe {
   const party = x.my_role !== null
   return html`<div class="container py-4 qc-narrow">
@@ -161,23 +137,12 @@ function pageView(x: Exchange, me: Me): Safe {
       <div class="qc-steps-buttons">${actionsView(x)}</div>
       <div class="qc-confirm-slot" id="step-confirm" hidden></div>
     </section>
-    <section class="qc-panel qc-chat" aria-labelledby="chat-heading">
-      <h2 class="h4" id="chat-heading">${mt('chatHeading')}</h2>
-      ${party ? html`<p class="qc-chat-help">${mt('chatHelp')}</p>` : ''}
-      ${x.conversation_hidden ? alertBox('info', mt('chatHiddenExplained')) : ''}
-      <button type="button" class="btn btn-outline-primary btn-sm qc-older" hidden>${mt('olderMessages')}</button>
-      <div class="qc-chat-log" role="log" aria-labelledby="chat-heading">
-        <ol class="qc-messages list-unstyled"></ol>
-      </div>
-      <p class="qc-empty qc-chat-empty" hidden>${mt('noMessages')}</p>
-      ${party && !x.conversation_hidden
-        ? html`<form id="${SEND}" class="qc-form qc-form-compact qc-send" novalidate>
-            ${statusRegion(SEND)}
-            ${textareaField(SEND, 'body', mt('messageLabel'), { help: mt('messageHelp'), rows: 3, maxlength: 2000, required: true })}
-            <button type="submit" class="btn btn-primary">${mt('sendMessage')}</button>
-          </form>`
-        : ''}
-    </section>
+    ${chatView({
+      help: party ? mt('chatHelp') : undefined,
+      notice: x.conversation_hidden ? alertBox('info', mt('chatHiddenExplained')) : '',
+      canWrite: party && !x.conversation_hidden,
+      messageHelp: mt('messageHelp'),
+    })}
     <section class="qc-panel qc-reviews-panel" aria-labelledby="reviews-heading" ${x.status === 'completed' ? '' : 'hidden'}>
       <h2 class="h4" id="reviews-heading">${mt('reviewsHeading')}</h2>
       <div class="qc-reviews-list">${reviewsView(x, me)}</div>
@@ -185,13 +150,6 @@ function pageView(x: Exchange, me: Me): Safe {
     </section>
     ${party ? flagForm(FLAG, mt('flagChatSummary'), mt('flagChatHelp')) : ''}
   </div>`
-}
-
-function isLiveMessage(payload: unknown): payload is LiveMessage {
-  if (!payload || typeof payload !== 'object') return false
-  const p = payload as Record<string, unknown>
-  const m = p.message as Record<string, unknown> | undefined
-  return typeof p.link === 'string' && !!m && typeof m.id === 'number' && typeof m.created_at === 'string'
 }
 
 export async function exchangePage(ctx: PageContext): Promise<void> {
@@ -206,8 +164,7 @@ export async function exchangePage(ctx: PageContext): Promise<void> {
   setHtml(main, loadingView())
   let me: Me | null
   let x: Exchange
-  let firstMessages: Message[]
-  let olderCursor: string | null
+  let firstMessages: Page<Message>
   try {
     me = await requireUser(ctx)
     if (!me) return
@@ -216,8 +173,7 @@ export async function exchangePage(ctx: PageContext): Promise<void> {
       market.messages(exchangeId, { limit: MESSAGES_PAGE }, signal),
     ])
     x = exchange
-    firstMessages = page.items
-    olderCursor = page.next_cursor
+    firstMessages = page
   } catch (err) {
     if (signal.aborted) throw err
     setHtml(main, errorView(mt('exchangeTitle'), err))
@@ -233,9 +189,6 @@ export async function exchangePage(ctx: PageContext): Promise<void> {
   const summary = main.querySelector<HTMLElement>('.qc-exchange-summary') as HTMLElement
   const stepButtons = main.querySelector<HTMLElement>('.qc-steps-buttons') as HTMLElement
   const confirmSlot = main.querySelector<HTMLElement>('#step-confirm') as HTMLElement
-  const list = main.querySelector<HTMLElement>('.qc-messages') as HTMLElement
-  const chatEmpty = main.querySelector<HTMLElement>('.qc-chat-empty') as HTMLElement
-  const older = main.querySelector<HTMLButtonElement>('.qc-older') as HTMLButtonElement
   const reviewsPanel = main.querySelector<HTMLElement>('.qc-reviews-panel') as HTMLElement
   const reviewsList = main.querySelector<HTMLElement>('.qc-reviews-list') as HTMLElement
   const reviewSlot = main.querySelector<HTMLElement>('.qc-review-form') as HTMLElement
@@ -301,82 +254,26 @@ export async function exchangePage(ctx: PageContext): Promise<void> {
 
   // --- the chat ---------------------------------------------------------------------------
 
-  const known = (id: number): boolean => !!list.querySelector(`[data-id="${id}"]`)
-  /** Newest at the bottom: `items` in any order; only the ones not shown yet. */
-  const addMessages = (items: Message[], where: 'top' | 'bottom'): void => {
-    const fresh = items.filter((m) => !known(m.id)).sort((a, b) => a.id - b.id)
-    if (!fresh.length) return
-    const markup = fresh.map((m) => messageView(m).value).join('')
-    list.insertAdjacentHTML(where === 'top' ? 'afterbegin' : 'beforeend', markup)
-    chatEmpty.hidden = true
-  }
-  addMessages(firstMessages, 'bottom')
-  chatEmpty.hidden = list.children.length > 0
-  older.hidden = olderCursor === null
+  const chat = main.querySelector<HTMLElement>('.qc-chat') as HTMLElement
+  wireChat(
+    chat,
+    user,
+    {
+      link,
+      messages: (query) => market.messages(exchangeId, query),
+      send: (body) => market.send(exchangeId, body),
+    },
+    firstMessages,
+    status,
+    signal,
+  )
 
-  older.addEventListener('click', () => {
-    if (olderCursor === null) return
-    older.disabled = true
-    market
-      .messages(exchangeId, { limit: MESSAGES_PAGE, cursor: olderCursor })
-      .then((page) => {
-        if (signal.aborted) return
-        olderCursor = page.next_cursor
-        addMessages(page.items, 'top')
-        older.hidden = olderCursor === null
-        if (older.hidden) list.querySelector<HTMLElement>('li')?.setAttribute('tabindex', '-1')
-        ;(older.hidden ? list.querySelector<HTMLElement>('li') : older)?.focus()
-      })
-      .catch((err: unknown) => setHtml(status, alertBox('danger', errorMessage(err))))
-      .finally(() => {
-        older.disabled = false
-      })
-  })
-
-  const send = main.querySelector<HTMLFormElement>(`#${SEND}`)
-  send?.addEventListener('submit', (event) => {
-    event.preventDefault()
-    const body = (formValues(send).body ?? '').trim()
-    if (!body) {
-      showErrors(send, mt('formHasErrors'), { body: [mt('messageEmpty')] })
-      return
-    }
-    clearErrors(send)
-    void busy(send, async () => {
-      let sent: Message
-      try {
-        sent = await market.send(exchangeId, body)
-      } catch (err) {
-        showApiError(send, err)
-        return
-      }
-      const field = send.querySelector<HTMLTextAreaElement>('textarea[name="body"]')
-      if (field) field.value = ''
-      addMessages([sent], 'bottom')
-      list.querySelector(`[data-id="${sent.id}"]`)?.scrollIntoView({ block: 'nearest' })
-      field?.focus()
-    })
-  })
-
-  const stopMessages = onLiveMessage((payload) => {
-    if (!isLiveMessage(payload) || payload.link !== link) return
-    addMessages([{ ...payload.message, mine: payload.message.author.id === user.id }], 'bottom')
-  })
   const stopNotes = onLiveNotification((note) => {
     if (note.link === link && note.kind.startsWith('marketplace.')) void refreshExchange().catch(() => undefined)
   })
-  // back after a lost connection: what was said and done meanwhile
-  const stopReconnect = onLiveReconnect(() => {
-    market
-      .messages(exchangeId, { limit: MESSAGES_PAGE })
-      .then((page) => {
-        if (!signal.aborted) addMessages(page.items, 'bottom')
-      })
-      .catch(() => undefined)
-    void refreshExchange().catch(() => undefined)
-  })
+  // back after a lost connection: what was done meanwhile (the chat asks for its own)
+  const stopReconnect = onLiveReconnect(() => void refreshExchange().catch(() => undefined))
   signal.addEventListener('abort', () => {
-    stopMessages()
     stopNotes()
     stopReconnect()
   })

@@ -8,13 +8,11 @@
 import { lang } from '../i18n'
 
 const it = {
-  breadcrumb: 'Percorso di navigazione',
   required: 'Campo obbligatorio.',
   formHasErrors: 'Controlla i campi evidenziati.',
   loadMore: 'Mostra altri',
   you: 'Tu',
   youName: '{name} (tu)',
-  confirmNo: 'No, torna indietro',
 
   // durations
   hoursLabel: 'Ore',
@@ -211,16 +209,9 @@ const it = {
   confirmYes_decline: 'Sì, rifiuta',
   confirmYes_cancel: 'Sì, annulla lo scambio',
   confirmYes_accept: 'Sì, accetta',
-  chatHeading: 'Messaggi',
   chatHelp: 'Scrivetevi qui per mettervi d’accordo. Solo voi due leggete questi messaggi.',
   chatHiddenExplained: 'Questa conversazione è stata nascosta dai moderatori.',
-  olderMessages: 'Mostra i messaggi precedenti',
-  noMessages: 'Ancora nessun messaggio.',
-  messageHidden: 'Messaggio nascosto dai moderatori.',
-  messageLabel: 'Scrivi un messaggio',
   messageHelp: 'Arriva subito all’altra persona.',
-  messageEmpty: 'Scrivi qualcosa prima di inviare.',
-  sendMessage: 'Invia il messaggio',
   reviewsHeading: 'Recensioni',
   yourReview: 'La tua recensione',
   reviewBy: 'La recensione di {name}',
@@ -259,13 +250,11 @@ const it = {
 export type MKey = keyof typeof it
 
 const en: Record<MKey, string> = {
-  breadcrumb: 'Breadcrumb',
   required: 'Required field.',
   formHasErrors: 'Please check the highlighted fields.',
   loadMore: 'Show more',
   you: 'You',
   youName: '{name} (you)',
-  confirmNo: 'No, go back',
 
   hoursLabel: 'Hours',
   minutesLabel: 'Minutes',
@@ -453,16 +442,9 @@ const en: Record<MKey, string> = {
   confirmYes_decline: 'Yes, decline',
   confirmYes_cancel: 'Yes, cancel the exchange',
   confirmYes_accept: 'Yes, accept',
-  chatHeading: 'Messages',
   chatHelp: 'Write to each other here to make arrangements. Only you two read these messages.',
   chatHiddenExplained: 'This conversation was hidden by the moderators.',
-  olderMessages: 'Show earlier messages',
-  noMessages: 'No messages yet.',
-  messageHidden: 'Message hidden by the moderators.',
-  messageLabel: 'Write a message',
   messageHelp: 'It reaches the other person at once.',
-  messageEmpty: 'Write something before sending.',
-  sendMessage: 'Send the message',
   reviewsHeading: 'Reviews',
   yourReview: 'Your review',
   reviewBy: '{name}’s review',

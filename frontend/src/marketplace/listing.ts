@@ -10,25 +10,10 @@ import { html, setHtml, type Safe } from '../html'
 import { formatDateTime } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { errorMessage, notFoundPage } from '../pages/common'
+import { askToConfirm, breadcrumb, errorView, pageStatus, requireUser, textareaField } from '../pages/scaffold'
 import { navigate, type PageContext } from '../router'
 import { market, type Category, type Listing } from './api'
-import {
-  askToConfirm,
-  breadcrumb,
-  categoryName,
-  duration,
-  durationErrors,
-  durationField,
-  durationValue,
-  errorView,
-  firstName,
-  flagDone,
-  flagForm,
-  kindBadge,
-  pageStatus,
-  requireUser,
-  textareaField,
-} from './common'
+import { categoryName, duration, durationErrors, durationField, durationValue, firstName, flagDone, flagForm, kindBadge } from './common'
 import { mt, mtf } from './i18n'
 
 const PROPOSE = 'propose'

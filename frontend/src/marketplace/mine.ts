@@ -8,9 +8,10 @@ import { html, setHtml, type Safe } from '../html'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { onLiveNotification } from '../notifications'
 import { errorMessage } from '../pages/common'
+import { errorView, pageStatus, requireUser } from '../pages/scaffold'
 import type { PageContext } from '../router'
 import { market, type Category, type Exchange, type Listing } from './api'
-import { errorView, exchangeCard, listingCard, pageStatus, requireUser } from './common'
+import { exchangeCard, listingCard } from './common'
 import { mt } from './i18n'
 
 const PAGE_SIZE = 20

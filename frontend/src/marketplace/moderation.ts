@@ -11,9 +11,9 @@ import { html, setHtml, type Safe } from '../html'
 import { formatDateTime } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { errorMessage } from '../pages/common'
+import { errorView, messageView, pageStatus, requireUser, textareaField } from '../pages/scaffold'
 import type { PageContext } from '../router'
 import { market, type Flag } from './api'
-import { errorView, messageView, pageStatus, requireUser, textareaField } from './common'
 import { mt, mtf } from './i18n'
 
 const PAGE_SIZE = 20

@@ -4,18 +4,10 @@ import { ApiError } from '../api'
 import { busy, clearErrors, formValues, inputField, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
 import { loadingView, setTitle } from '../layout'
+import { breadcrumb, errorView, requireUser, selectBox, textareaField } from '../pages/scaffold'
 import { navigate, type PageContext } from '../router'
 import { market, type Category, type ListingKind } from './api'
-import {
-  breadcrumb,
-  durationErrors,
-  durationField,
-  durationValue,
-  errorView,
-  requireUser,
-  selectBox,
-  textareaField,
-} from './common'
+import { durationErrors, durationField, durationValue } from './common'
 import { mt } from './i18n'
 
 const FORM = 'listing'

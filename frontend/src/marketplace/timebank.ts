@@ -8,26 +8,17 @@
  */
 
 import type { Page } from '../api'
+import { ApiError } from '../api'
 import { busy, clearErrors, formValues, inputField, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
 import { formatDateTime } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { onLiveNotification } from '../notifications'
 import { errorMessage } from '../pages/common'
+import { askToConfirm, errorView, pageStatus, requireUser, sitePath } from '../pages/scaffold'
 import type { PageContext } from '../router'
-import { ApiError } from '../api'
 import { timebank, type Account, type Entry } from './api'
-import {
-  askToConfirm,
-  durationErrors,
-  durationField,
-  durationValue,
-  duration,
-  errorView,
-  pageStatus,
-  requireUser,
-  sitePath,
-} from './common'
+import { durationErrors, durationField, durationValue, duration } from './common'
 import { mt, mtf } from './i18n'
 
 const FORM = 'give'
