@@ -157,9 +157,13 @@ function pageView(me: Me | null, f: Filters, spaces: Space[], areas: Area[], cat
   </div>`
 }
 
-function countText(n: number, more: boolean): string {
+function filtered(f: Filters): boolean {
+  return !!(f.q || f.space || f.area || f.category || f.audience || f.free)
+}
+
+function countText(n: number, more: boolean, f: Filters): string {
   if (more) return atf('resultsMore', { n })
-  if (n === 0) return at('resultsNone')
+  if (n === 0) return filtered(f) ? at('resultsNone') : at('resultsNoneWeek')
   return n === 1 ? at('resultsOne') : atf('resultsMany', { n })
 }
 
@@ -204,7 +208,7 @@ export async function agendaPage(ctx: PageContext): Promise<void> {
   const show = (): void => {
     setHtml(days, daysView(items, names))
     more.hidden = cursor === null
-    count.textContent = countText(items.length, cursor !== null)
+    count.textContent = countText(items.length, cursor !== null, filters)
   }
   show()
 

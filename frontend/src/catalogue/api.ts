@@ -4,6 +4,10 @@
  */
 
 import { request, type OpeningHours, type Page, type Space } from '../api'
+import type { Message, Party } from '../marketplace/api'
+
+/** A service request's conversation is the marketplace's mechanism (one for both). */
+export type { Message, Party }
 
 export type PriceModel = 'free' | 'fixed' | 'sliding' | 'timebank'
 export const PRICE_MODELS: PriceModel[] = ['free', 'fixed', 'sliding', 'timebank']
@@ -80,11 +84,6 @@ export interface ServiceFilters {
   cursor?: string | null
 }
 
-export interface Party {
-  id: number
-  display_name: string
-}
-
 export interface ServiceRequest {
   id: number
   service: { id: number; title: string; organisation: Provider }
@@ -102,24 +101,6 @@ export interface ServiceRequest {
   allowed_actions: RequestAction[]
   created_at: string
   closed_at: string | null
-}
-
-export interface Message {
-  id: number
-  conversation_id: number
-  author: Party
-  mine: boolean
-  /** null once hidden by moderators. */
-  body: string | null
-  hidden: boolean
-  created_at: string
-}
-
-/** The Socket.IO `message` event: a new message in one of my conversations. */
-export interface LiveMessage {
-  conversation_id: number
-  link: string
-  message: Message
 }
 
 export interface Organisation {
