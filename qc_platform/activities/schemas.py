@@ -8,7 +8,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from qc_platform.activities.models import Audience, RegistrationStatus, SessionStatus
 from qc_platform.core.pagination import PaginationArgsSchema
-from qc_platform.core.schemas import MAX_INT, AwareDateTime, LocalisedString, not_blank
+from qc_platform.core.schemas import (
+    MAX_INT,
+    AwareDateTime,
+    LocalisedString,
+    not_blank,
+    plausible_datetime,
+)
 
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
@@ -20,11 +26,6 @@ def _id(**kwargs):
 def _language(value: str) -> None:
     if not _LANGUAGE.match(value):
         raise ValidationError("Use an ISO 639-1 code of two lower-case letters (it, en, ar…).")
-
-
-def _plausible(value) -> None:
-    if not 2000 <= value.year <= 2200:
-        raise ValidationError("Not a valid datetime.")
 
 
 class ActivityCategorySchema(Schema):
@@ -65,7 +66,7 @@ class ActivityCreateSchema(Schema):
     )
     starts_at = AwareDateTime(
         required=True,
-        validate=_plausible,
+        validate=plausible_datetime,
         metadata={
             "description": "Start of the first session (ISO 8601; without an offset it is "
             "Europe/Rome time). Must be in the future and, with `rrule`, its first occurrence."
@@ -73,7 +74,7 @@ class ActivityCreateSchema(Schema):
     )
     ends_at = AwareDateTime(
         required=True,
-        validate=_plausible,
+        validate=plausible_datetime,
         metadata={"description": "End of the first session; later sessions last as long."},
     )
     rrule = fields.String(
@@ -197,13 +198,13 @@ class ActivityQueryArgsSchema(PaginationArgsSchema):
     date_from = AwareDateTime(
         data_key="from",
         load_default=None,
-        validate=_plausible,
+        validate=plausible_datetime,
         metadata={"description": "Sessions not over by then (default: now)."},
     )
     date_to = AwareDateTime(
         data_key="to",
         load_default=None,
-        validate=_plausible,
+        validate=plausible_datetime,
         metadata={"description": "Sessions starting before then (default: no limit)."},
     )
     space = fields.String(
@@ -238,8 +239,8 @@ class ActivityQueryArgsSchema(PaginationArgsSchema):
 
 
 class SessionQueryArgsSchema(PaginationArgsSchema):
-    date_from = AwareDateTime(data_key="from", load_default=None, validate=_plausible)
-    date_to = AwareDateTime(data_key="to", load_default=None, validate=_plausible)
+    date_from = AwareDateTime(data_key="from", load_default=None, validate=plausible_datetime)
+    date_to = AwareDateTime(data_key="to", load_default=None, validate=plausible_datetime)
 
 
 # --- sessions and registrations -----------------------------------------------------

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from qc_platform.catalogue.models import PriceModel, RequestStatus, ServiceStatus
 from qc_platform.core.pagination import PaginationArgsSchema
-from qc_platform.core.schemas import MAX_INT, LocalisedString, not_blank
+from qc_platform.core.schemas import MAX_INT, LocalisedString, not_blank, plausible_datetime
 from qc_platform.marketplace.conversations import BODY_MAX
 from qc_platform.marketplace.schemas import PartySchema
 from qc_platform.places.opening_hours import weekly_hours_field
@@ -170,7 +170,9 @@ class RequestCreateSchema(Schema):
 
 
 class AcceptSchema(Schema):
-    proposed_time = fields.AwareDateTime(load_default=None, allow_none=True)
+    proposed_time = fields.AwareDateTime(
+        load_default=None, allow_none=True, validate=plausible_datetime
+    )
     note = fields.String(load_default="", validate=validate.Length(max=500))
 
 

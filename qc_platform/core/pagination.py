@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy import Select, literal, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from qc_platform.core.errors import InvalidInput
+from qc_platform.core.schemas import MAX_INT
 from qc_platform.extensions import db
 
 MAX_LIMIT = 100
@@ -85,9 +86,12 @@ def _decode(cursor: str, keys: list[InstrumentedAttribute]) -> list[Any]:
                 value = datetime.fromisoformat(value)
                 if value.tzinfo is None:
                     raise ValueError
+                value.astimezone(UTC)  # year 9999 at -14:00 has no UTC time
             elif not isinstance(value, python_type) or isinstance(value, bool):
                 raise TypeError
-        except (TypeError, ValueError):
+            elif python_type is int and not -MAX_INT - 1 <= value <= MAX_INT:
+                raise ValueError  # no id is that large; PostgreSQL's INTEGER would overflow
+        except (TypeError, ValueError, OverflowError):
             raise invalid from None
         decoded.append(value)
     return decoded

@@ -19,6 +19,13 @@ class AwareDateTime(fields.AwareDateTime):
         super().__init__(format="iso", default_timezone=ROME, **kwargs)
 
 
+def plausible_datetime(value) -> None:
+    """A moment of this project's life: years 2000 to 2200. (Year 9999 at -14:00 has no
+    UTC time at all, and would fail later as a 500.)"""
+    if not 2000 <= value.year <= 2200:
+        raise ValidationError("Not a valid datetime.")
+
+
 class LocalisedString(fields.String):
     """Dumps ``<attribute>_<locale>`` for the request's locale (``it`` or ``en``)."""
 

@@ -6,7 +6,7 @@ from sqlalchemy import exists, select
 
 from qc_platform.core.permissions import Permission, Role, has_permission
 from qc_platform.extensions import db
-from qc_platform.marketplace.models import Exchange, Flag, Listing, ListingStatus
+from qc_platform.marketplace.models import Exchange, Flag, FlagStatus, Listing, ListingStatus
 from qc_platform.places.models import Space
 
 
@@ -39,7 +39,14 @@ def is_party(user, exchange: Exchange) -> bool:
 
 
 def is_flagged(exchange: Exchange) -> bool:
-    return bool(db.session.scalar(select(exists().where(Flag.exchange_id == exchange.id))))
+    """A party reported the conversation, and the moderators have not dismissed it."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(Flag.exchange_id == exchange.id, Flag.status != FlagStatus.DISMISSED)
+            )
+        )
+    )
 
 
 def can_see_exchange(user, exchange: Exchange) -> bool:

@@ -194,6 +194,9 @@ def _link(exchange: Exchange) -> str:
 
 def propose(*, user, listing_id: int, minutes: int, message: str) -> Exchange:
     listing = get_listing(user, listing_id)
+    # The same proposal sent twice at once: the second waits for the first, then finds it
+    # (409) instead of running into the unique index of active proposals (a 500).
+    db.session.refresh(listing, attribute_names=["status", "hidden_at"], with_for_update=True)
     if listing.owner_id == user.id:
         raise InvalidInput("marketplace.own_listing", errors={"listing_id": ["own listing"]})
     if listing.status != ListingStatus.OPEN or listing.hidden_at is not None:
@@ -284,6 +287,9 @@ def post_message(*, user, exchange: Exchange, body: str):
 def review(*, user, exchange: Exchange, rating: int, comment: str) -> Review:
     if not policies.is_party(user, exchange):
         raise Forbidden("marketplace.not_a_party")
+    # The same review sent twice at once: the second waits for the first, then sees it.
+    db.session.refresh(exchange, attribute_names=["status"], with_for_update=True)
+    db.session.expire(exchange, ["reviews"])
     if exchange.status != ExchangeStatus.COMPLETED:
         raise Conflict("marketplace.review_before_completion")
     if any(existing.author_id == user.id for existing in exchange.reviews):

@@ -11,7 +11,10 @@ from marshmallow import ValidationError, fields
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_INTERVALS_PER_DAY = 6
-_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
+# ASCII digits only, the whole string: "0٩:00" or "10:00\n" would pass a looser pattern and
+# then compare wrongly as text (intervals are compared as strings, which only works for
+# zero-padded ASCII "HH:MM").
+_TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00", re.ASCII)
 
 
 def empty_week() -> dict[str, list[list[str]]]:
@@ -37,7 +40,7 @@ def validate_week(value) -> dict[str, list[list[str]]]:
             if (
                 not isinstance(interval, list)
                 or len(interval) != 2
-                or not all(isinstance(t, str) and _TIME.match(t) for t in interval)
+                or not all(isinstance(t, str) and _TIME.fullmatch(t) for t in interval)
             ):
                 errors[day] = ['Each interval is ["HH:MM", "HH:MM"].']
                 break

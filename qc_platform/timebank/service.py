@@ -130,6 +130,9 @@ def get_transfer(transfer_id: int) -> Transfer:
 def reverse(*, actor, transfer_id: int, reason: str) -> Transfer:
     """Undo a transfer with an opposite one (staff); nothing is ever edited or deleted."""
     original = get_transfer(transfer_id)
+    # Two staff reversing at once: the second waits here, then finds the first's reversal
+    # (instead of running into the unique reverses_id and a 500).
+    db.session.refresh(original, with_for_update=True)
     if original.kind == TransferKind.REVERSAL:
         raise Conflict("timebank.cannot_reverse_reversal")
     already = db.session.scalar(select(Transfer.id).where(Transfer.reverses_id == original.id))

@@ -324,6 +324,8 @@ def test_accepting_proposes_a_time_in_the_future(client, requester, operator, se
     [
         {"proposed_time": "2099-05-12T10:00:00"},  # no offset: ambiguous
         {"proposed_time": "domani"},
+        {"proposed_time": "9999-12-31T23:30:00-05:00"},  # no UTC time: was a 500
+        {"proposed_time": "9999-12-31T23:30:00+00:00"},
         {"note": "x" * 501},
     ],
 )

@@ -337,6 +337,11 @@ def test_languages_are_checked_on_patch_too(client, operator, org):
         ({"mon": [["09:00", "10:00", "11:00"]]}, "mon"),
         ({"mon": "09:00-12:00"}, "mon"),
         ({"mon": [[900, 1200]]}, "mon"),
+        # other digits than 0-9 and a trailing newline: they compared wrongly as text and
+        # reached the database's CHECK (a 500) or let overlapping hours in
+        ({"mon": [["09:30", "0\u0669:00"]]}, "mon"),
+        ({"mon": [["10:00", "10:00\n"]]}, "mon"),
+        ({"mon": [["08:00", "09:00"], ["0\u0660:30", "0\u0668:30"]]}, "mon"),
         ({"lun": [["09:00", "12:00"]]}, "lun"),  # unknown weekday
         ({"monday": [["09:00", "12:00"]]}, "monday"),
         ({"mon": [[f"0{h}:00", f"0{h}:30"] for h in range(7)]}, "mon"),  # > 6 intervals

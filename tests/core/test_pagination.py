@@ -98,6 +98,11 @@ def _tampered_cursors(valid: str) -> list[str]:
         _b64(json.dumps([None, decoded[1]]).encode()),
         _b64(json.dumps([1767225600, decoded[1]]).encode()),  # a number, not ISO 8601
         _b64(json.dumps(["2026-01-01T10:00:00", decoded[1]]).encode()),  # no offset
+        # larger than any id: PostgreSQL's INTEGER (and SQLite's 64 bits) would overflow
+        _b64(json.dumps([decoded[0], 2**31]).encode()),
+        _b64(json.dumps([decoded[0], 10**30]).encode()),
+        _b64(json.dumps([decoded[0], -(2**31) - 1]).encode()),
+        _b64(json.dumps(["9999-12-31T23:59:59-14:00", decoded[1]]).encode()),  # no UTC time
     ]
 
 

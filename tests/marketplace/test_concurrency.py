@@ -1,8 +1,9 @@
-"""Completing twice at once pays once, through a real production server.
+"""The same step twice at once happens once, through a real production server.
 
 A phone on a weak connection retries, a person taps "completato" twice: several requests to
-complete the same exchange (or the same time-bank service request) reach the server at the
-same moment. Exactly one may move the hours; the others must get 409 and change nothing.
+complete the same exchange (or the same time-bank service request), to propose the same
+exchange, to review it, or (staff) to reverse the same transfer reach the server at the same
+moment. Exactly one may succeed; the others must get 409 and change nothing (never a 500).
 The database is PostgreSQL in the PostgreSQL run (the row lock is what keeps it right) and a
 SQLite file otherwise (``BEGIN IMMEDIATE``), migrated and seeded with the demo data by the
 real CLI, served by ``make run``'s gunicorn.
@@ -40,6 +41,7 @@ DEMO_PASSWORD = "quartieri-demo-2026"
 HELPER = "inquilina@demo.quartiericonnessi.it"
 HELPED = "residente@demo.quartiericonnessi.it"
 OPERATOR = "operatore@demo.quartiericonnessi.it"
+STAFF = "staff@demo.quartiericonnessi.it"
 TAPS = 8
 TIMEOUT = 30
 ALWAYS_OPEN = {
@@ -82,15 +84,17 @@ class LiveApi:
         path = f"/timebank/accounts/{account}/entries?limit=100"
         return self.call("GET", path, token=token).json()["items"]
 
-    def all_at_once(self, path: str, token: str) -> list[requests.Response]:
-        """``TAPS`` POSTs of ``path`` released together; their responses."""
+    def all_at_once(self, path: str, token: str, json=None) -> list[requests.Response]:
+        """``TAPS`` POSTs of ``path`` (with the same ``json`` body) released together."""
         barrier = threading.Barrier(TAPS)
         responses: list = [None] * TAPS
 
         def tap(index: int) -> None:
             with requests.Session() as http:
                 barrier.wait(timeout=TIMEOUT)
-                responses[index] = self.call("POST", path, token=token, status=None, http=http)
+                responses[index] = self.call(
+                    "POST", path, token=token, status=None, http=http, json=json
+                )
 
         threads = [threading.Thread(target=tap, args=(i,)) for i in range(TAPS)]
         for thread in threads:
@@ -139,10 +143,9 @@ def _statuses(responses: list[requests.Response]) -> list[int]:
     return sorted(r.status_code for r in responses)
 
 
-def test_completing_an_exchange_twice_at_once_pays_once(live):
-    helper, helped = live.token(HELPER), live.token(HELPED)
+def _offer(live, helper: str) -> dict:
     category = live.call("GET", "/marketplace/categories", token=None).json()["items"][0]["code"]
-    listing = live.call(
+    return live.call(
         "POST",
         "/marketplace/listings",
         token=helper,
@@ -155,6 +158,11 @@ def test_completing_an_exchange_twice_at_once_pays_once(live):
             "minutes_estimate": 45,
         },
     ).json()
+
+
+def test_completing_an_exchange_twice_at_once_pays_once(live):
+    helper, helped = live.token(HELPER), live.token(HELPED)
+    listing = _offer(live, helper)
     exchange = live.call(
         "POST",
         "/marketplace/exchanges",
@@ -214,3 +222,65 @@ def test_completing_a_service_request_twice_at_once_pays_once(live):
     assert len([e for e in live.entries(helped) if e["minutes"] == -30]) == 1
     done = live.call("GET", f"/catalogue/requests/{request['id']}", token=helped).json()
     assert done["status"] == "completed"
+
+
+def test_proposing_the_same_exchange_twice_at_once_makes_one(live):
+    helper, helped = live.token(HELPER), live.token(HELPED)
+    listing = _offer(live, helper)
+    body = {"listing_id": listing["id"], "minutes": 45, "message": "Domenica?"}
+
+    responses = live.all_at_once("/marketplace/exchanges", helped, json=body)
+
+    assert _statuses(responses) == [201] + [409] * (TAPS - 1), [r.text for r in responses]
+    mine = live.call("GET", "/marketplace/exchanges?limit=100", token=helped).json()["items"]
+    assert len([x for x in mine if x["listing"]["id"] == listing["id"]]) == 1
+
+
+def test_reviewing_twice_at_once_writes_one_review(live):
+    helper, helped = live.token(HELPER), live.token(HELPED)
+    listing = _offer(live, helper)
+    exchange = live.call(
+        "POST",
+        "/marketplace/exchanges",
+        token=helped,
+        status=201,
+        json={"listing_id": listing["id"], "minutes": 15, "message": "Va bene oggi?"},
+    ).json()
+    live.call("POST", f"/marketplace/exchanges/{exchange['id']}/accept", token=helper)
+    live.call("POST", f"/marketplace/exchanges/{exchange['id']}/complete", token=helped)
+
+    responses = live.all_at_once(
+        f"/marketplace/exchanges/{exchange['id']}/review",
+        helped,
+        json={"rating": 5, "comment": "Gentilissima."},
+    )
+
+    assert _statuses(responses) == [201] + [409] * (TAPS - 1), [r.text for r in responses]
+    done = live.call("GET", f"/marketplace/exchanges/{exchange['id']}", token=helped).json()
+    assert len(done["reviews"]) == 1
+
+
+def test_reversing_a_transfer_twice_at_once_reverses_it_once(live):
+    staff, helper, helped = live.token(STAFF), live.token(HELPER), live.token(HELPED)
+    helper_account = live.call("GET", "/timebank/accounts/me", token=helper).json()["id"]
+    transfer = live.call(
+        "POST",
+        "/timebank/transfers",
+        token=helped,
+        status=201,
+        json={"to_account_id": helper_account, "minutes": 20, "memo": "Grazie per la spesa"},
+    ).json()
+    before = live.balance(helper), live.balance(helped)
+
+    responses = live.all_at_once(
+        f"/timebank/transfers/{transfer['id']}/reversal",
+        staff,
+        json={"reason": "Registrato due volte per errore."},
+    )
+
+    assert _statuses(responses) == [201] + [409] * (TAPS - 1), [r.text for r in responses]
+    assert live.balance(helper) == before[0] - 20
+    assert live.balance(helped) == before[1] + 20
+    audit = live.call("GET", "/timebank/audit", token=staff).json()
+    assert audit["sum_minutes"] == 0 and audit["entries_sum_minutes"] == 0, audit
+    assert audit["mismatches"] == [] and audit["unbalanced_transfers"] == [], audit
