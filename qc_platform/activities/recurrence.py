@@ -127,6 +127,8 @@ def _until(value: str) -> datetime:
     day, clock, zulu = match.groups()
     try:
         date = datetime.strptime(day, "%Y%m%d").date()
+        if not 2000 <= date.year <= 2200:  # year 1 or 9999 have no Milan/UTC conversion
+            raise ValueError
         if clock is None:  # a date: the whole of that day in Milan
             return from_local_naive(datetime.combine(date, time(23, 59, 59)))
         moment = datetime.combine(date, datetime.strptime(clock, "%H%M%S").time())
@@ -244,7 +246,12 @@ def check_start(rule: Rule, starts_at: datetime) -> None:
         raise InvalidRule("until_before_start")
     if not _matches_filters(rule, local):
         raise InvalidRule("not_synchronised")
-    first = next(iter(_dateutil_rule(rule, starts_at)), None)
+    # A rule that never matches (FREQ=MONTHLY;BYSETPOS=2) would have dateutil search up to
+    # year 9999 for a first occurrence: look five years ahead at most.
+    kwargs = {k: v for k, v in rule.kwargs.items() if k != "count"}
+    horizon_end = local + timedelta(days=5 * 366)
+    kwargs["until"] = min(kwargs.get("until", horizon_end), horizon_end)
+    first = next(iter(du.rrule(dtstart=local, cache=False, **kwargs)), None)
     if first != local:
         raise InvalidRule("not_synchronised")
 

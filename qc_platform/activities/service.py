@@ -314,7 +314,14 @@ def update_activity(*, actor, activity: Activity, **changes) -> Activity:
     space = _space_of(activity)
     if not policies.can_manage_space(actor, space):
         raise Forbidden("activities.not_your_space")
-    db.session.scalar(select(Activity.id).where(Activity.id == activity.id).with_for_update())
+    # Locked and read again: a change committed while we waited is the one we build on
+    # (capacity, schedule), not the copy loaded before the lock.
+    db.session.scalar(
+        select(Activity)
+        .where(Activity.id == activity.id)
+        .with_for_update(of=Activity)
+        .execution_options(populate_existing=True)
+    )
     now = utcnow()
     if "category" in changes:
         activity.category = category_by_code(changes.pop("category"))
@@ -395,12 +402,8 @@ def _reschedule(
     now: datetime,
 ) -> list[ActivitySession]:
     """Fit the future sessions to the new schedule; returns the future sessions after it."""
-    kept_past = db.session.scalar(
-        select(func.count())
-        .select_from(ActivitySession)
-        .where(ActivitySession.activity_id == activity.id, ActivitySession.starts_at <= now)
-    )
-    wanted = _wanted_occurrences(activity, rule, now=now, room=max_sessions() - kept_past)
+    # A COUNT rule counts its past occurrences itself; the cap is on the sessions ahead.
+    wanted = _wanted_occurrences(activity, rule, now=now, room=max_sessions())
     by_day = {_local_day(o.starts_at): o for o in wanted}
     result = []
     for session in sorted(future, key=lambda s: s.starts_at):
@@ -461,23 +464,25 @@ def _new_session(activity, rule, occurrence) -> ActivitySession:
 
 
 def _materialise(activity: Activity, rule: recurrence.Rule | None, *, now: datetime) -> int:
-    """Create the missing sessions of the occurrences in (now, now + horizon]; idempotent."""
+    """Create the missing sessions of the occurrences in (now, now + horizon]; idempotent.
+    At most ``max_sessions()`` sessions ahead of now: past ones do not count, so an
+    open-ended series keeps rolling for as long as it runs."""
     existing = set(
         db.session.scalars(
             select(ActivitySession.recurrence_id).where(ActivitySession.activity_id == activity.id)
         )
     )
-    count = db.session.scalar(
-        select(func.count())
-        .select_from(ActivitySession)
-        .where(ActivitySession.activity_id == activity.id)
-    )
     if rule is None:
-        if count:
+        if existing:
             return 0
         _new_session(activity, None, recurrence.Occurrence(activity.starts_at, activity.ends_at))
         db.session.flush()
         return 1
+    ahead = db.session.scalar(
+        select(func.count())
+        .select_from(ActivitySession)
+        .where(ActivitySession.activity_id == activity.id, ActivitySession.starts_at > now)
+    )
     created = 0
     occurrences = recurrence.occurrences(
         rule,
@@ -487,7 +492,7 @@ def _materialise(activity: Activity, rule: recurrence.Rule | None, *, now: datet
         limit=max_sessions() + len(existing),
     )
     for occurrence in occurrences:
-        if count + created >= max_sessions():
+        if ahead + created >= max_sessions():
             break
         if occurrence.starts_at <= now or occurrence.starts_at in existing:
             continue

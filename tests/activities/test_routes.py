@@ -149,6 +149,37 @@ def test_qc_activities_extend_rolls_the_horizon_and_is_idempotent(app):
     assert len(sessions_of(activity.id)) == before + 10
 
 
+def test_the_session_cap_counts_the_sessions_ahead_so_a_long_series_keeps_rolling(app, monkeypatch):
+    """A weekday open desk reaches 500 sessions in under two years: the series must go on
+    (and the calendar feed, which publishes the rule, must keep matching the sessions)."""
+    monkeypatch.setitem(app.config, "QC_ACTIVITIES_MAX_SESSIONS", 3)
+    activity = make_activity(rrule="FREQ=WEEKLY", capacity=None)
+    assert len(sessions_of(activity.id)) == 3
+    runner = app.test_cli_runner()
+    # a day before the third meeting: two are past
+    with time_machine.travel(activity.starts_at + timedelta(weeks=1, days=6), tick=False):
+        result = runner.invoke(args=["qc", "activities-extend"])
+        assert result.exit_code == 0, result.output
+        sessions = sessions_of(activity.id)
+        ahead = [s for s in sessions if s.starts_at > utcnow()]
+    assert len(ahead) == 3
+    assert len(sessions) == 5
+    local = [s.starts_at.astimezone(ROME) for s in sessions]
+    assert {(d.weekday(), d.hour, d.minute) for d in local} == {(1, 18, 0)}
+    assert [(b.date() - a.date()).days for a, b in zip(local, local[1:], strict=False)] == [7] * 4
+
+
+def test_an_until_at_the_edge_of_the_calendar_is_422_not_500(client):
+    for until in ("00010101T000000", "99991231T235959Z"):
+        response = client.post(
+            f"{API}/activities",
+            json=_body(rrule=f"FREQ=DAILY;UNTIL={until}"),
+            headers=operator().headers,
+        )
+        assert response.status_code == 422, response.get_json()
+        assert "rrule" in response.get_json()["errors"]["json"]
+
+
 # --- search -------------------------------------------------------------------------
 
 
