@@ -115,7 +115,9 @@ class ActivitySession(TimestampMixin, db.Model):
         CheckConstraint("walk_ins IS NULL OR walk_ins >= 0", name="walk_ins"),
         # One session per occurrence of the rule (NULLs, for one-offs, never collide).
         UniqueConstraint("activity_id", "recurrence_id"),
-        Index("ix_activity_sessions_start", "starts_at", "id"),
+        # The order of every listing (starts_at, id), and ends_at for "under way at `from`":
+        # the rows of the 14 days read before `from` are refused inside the index.
+        Index("ix_activity_sessions_start_end", "starts_at", "id", "ends_at"),
         Index("ix_activity_sessions_activity_start", "activity_id", "starts_at"),
     )
 
