@@ -39,6 +39,7 @@ from pathlib import Path
 
 import serverctl  # bench/serverctl.py: this script's directory comes first on sys.path
 from bench_spaces import parse_wrk
+from scaling import postgres_admin_main
 from serverctl import HOST, REPO_ROOT, RESULTS_DIR, Server, ServerError
 
 DEFAULT_PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -68,18 +69,6 @@ class BenchError(ServerError):
 
 def _pg_url(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
-def postgres_admin_main(action: str, server_url: str, name: str) -> int:
-    """Create or drop the run's PostgreSQL database (connected to ``server_url``'s)."""
-    import psycopg
-
-    with psycopg.connect(_pg_url(server_url), autocommit=True, connect_timeout=5) as conn:
-        if action == "create":
-            conn.execute(f'CREATE DATABASE "{name}"')
-        else:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return 0
 
 
 def prepare_main(clients: int) -> int:

@@ -18,12 +18,14 @@ imported only by the children.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
 import re
 import secrets
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -34,7 +36,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import serverctl
-from bench_feedback import clone_sqlite, postgres_admin_main
 from serverctl import HOST, REPO_ROOT, RESULTS_DIR, ServerError
 
 LIMITS = (1, 20, 100)
@@ -52,9 +53,10 @@ class Scenario:
 
     name: str  # "catalogue": file names, the results file
     script: Path  # the benchmark's script: run again as the children (main() dispatches)
-    noun: str  # what grows ("services", "sessions")
-    path: str  # the route
-    # name -> query string; the one with "{cursor}" is the second page of `first`.
+    noun: str  # what grows ("services", "sessions", "reports")
+    path: str  # the route of the searches given as query strings
+    # name -> a query string of `path`, or a path of its own ("/api/v1/…?…"); the one with
+    # "{cursor}" is the second page of `first`.
     searches: dict[str, str]
     first: str
     table: str  # the table whose paginated SELECT ``--explain`` shows
@@ -67,13 +69,18 @@ class Scenario:
     min_size: int = max(LIMITS) + 1  # a second page at limit 100
     settings: dict = field(default_factory=dict)  # recorded in the results
     log_problem: re.Pattern = LOG_PROBLEM
+    demo: bool = False  # `qc seed --demo`: the demo accounts and their places
+    # (email, password) of the account whose bearer token every request carries.
+    sign_in: tuple[str, str] | None = None
 
     def url(self, name: str, limit: int | None, cursor: str | None) -> str:
-        parts = [self.common_query(), self.searches[name].format(cursor=cursor)]
+        spec = self.searches[name].format(cursor=cursor)
+        path, own = spec.partition("?")[::2] if spec.startswith("/") else (self.path, spec)
+        parts = [self.common_query(), own]
         if limit is not None:
             parts.append(f"limit={limit}")
         query = "&".join(p for p in parts if p)
-        return f"{self.path}?{query}" if query else self.path
+        return f"{path}?{query}" if query else path
 
     def pages_from_cursor(self, name: str) -> bool:
         return "{cursor}" in self.searches[name]
@@ -93,8 +100,46 @@ def postgres_url(server_url: str, name: str) -> str:
     return f"{base}/{name}"
 
 
-def get_page(port: int, url: str) -> dict:
-    status, body = serverctl.http_get(port, url, timeout=30)
+def clone_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database (``VACUUM INTO``: WAL included, compacted)."""
+    with contextlib.closing(sqlite3.connect(source)) as conn:
+        conn.execute("VACUUM INTO ?", (str(target),))
+
+
+def postgres_admin_main(action: str, server_url: str, name: str, template: str = "") -> int:
+    """Create (from ``template`` when given) or drop one of the run's PostgreSQL databases
+    (child: needs psycopg)."""
+    import psycopg
+
+    url = server_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+        if action == "create":
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(f'CREATE DATABASE "{name}"{suffix}')
+        else:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return 0
+
+
+def issue_token(port: int, email: str, password: str) -> str:
+    """A bearer token of the account, through the running server's API."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        body = json.dumps({"email": email, "password": password, "name": "bench"})
+        conn.request(
+            "POST", "/api/v1/auth/tokens", body=body, headers={"Content-Type": "application/json"}
+        )
+        response = conn.getresponse()
+        data = response.read()
+    finally:
+        conn.close()
+    if response.status != 201:
+        raise BenchError(f"POST /api/v1/auth/tokens answered {response.status}: {data[:300]!r}")
+    return json.loads(data)["token"]
+
+
+def get_page(port: int, url: str, headers: dict[str, str] | None = None) -> dict:
+    status, body = serverctl.http_get(port, url, timeout=30, headers=headers)
     if status != 200:
         raise BenchError(f"GET {url} answered {status}: {body[:300]!r}")
     return json.loads(body)
@@ -194,6 +239,14 @@ def count_queries_main(scenario: Scenario, explain_plans: bool) -> int:
 
     application = app()
     client = application.test_client()
+    if scenario.sign_in:
+        from qc_platform.accounts import service as accounts
+
+        with application.app_context():
+            user = accounts.find_user_by_email(scenario.sign_in[0])
+            _, token = accounts.issue_token(user=user, name="bench-count")
+            db.session.commit()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     client.get(scenario.url(scenario.first, 1, None))  # connection set-up is not the route's
     captured: list[tuple[str, object]] = []
 
@@ -237,7 +290,7 @@ def count_queries_main(scenario: Scenario, explain_plans: bool) -> int:
 # ===== orchestration (standard library) ========================================================
 
 
-def page_limits(scenario: Scenario, port: int) -> dict[str, int]:
+def page_limits(scenario: Scenario, port: int, headers: dict[str, str]) -> dict[str, int]:
     """Per search, the page size the smallest database fills: its matches, at most 20.
 
     Both sizes are then asked for pages of that size, so that they return the same number
@@ -249,22 +302,26 @@ def page_limits(scenario: Scenario, port: int) -> dict[str, int]:
         if scenario.pages_from_cursor(name):
             limits[name] = DEFAULT_PAGE
             continue
-        matches = len(get_page(port, scenario.url(name, DEFAULT_PAGE + 1, None))["items"])
+        url = scenario.url(name, DEFAULT_PAGE + 1, None)
+        matches = len(get_page(port, url, headers)["items"])
         limits[name] = max(1, min(DEFAULT_PAGE, matches))
     return limits
 
 
-def search_urls(scenario: Scenario, ports: dict[int, int]) -> dict[int, dict[str, str]]:
+def search_urls(
+    scenario: Scenario, ports: dict[int, int], headers: dict[int, dict[str, str]]
+) -> dict[int, dict[str, str]]:
     """Per size, the URL of each search; the second page follows the server's own first
     page's cursor. Page sizes come from the smallest database (the first port)."""
-    limits = page_limits(scenario, next(iter(ports.values())))
+    smallest = next(iter(ports))
+    limits = page_limits(scenario, ports[smallest], headers[smallest])
     urls = {}
     for size, port in ports.items():
         urls[size] = {}
         for name, limit in limits.items():
             cursor = None
             if scenario.pages_from_cursor(name):
-                first = get_page(port, scenario.url(scenario.first, limit, None))
+                first = get_page(port, scenario.url(scenario.first, limit, None), headers[size])
                 cursor = first["next_cursor"]
                 if not cursor:
                     raise BenchError(f"GET {scenario.path}: no next_cursor, no second page")
@@ -273,7 +330,11 @@ def search_urls(scenario: Scenario, ports: dict[int, int]) -> dict[int, dict[str
 
 
 def measure(
-    ports: dict[int, int], urls: dict[int, dict[str, str]], requests: int, warmup: int
+    ports: dict[int, int],
+    urls: dict[int, dict[str, str]],
+    requests: int,
+    warmup: int,
+    headers: dict[int, dict[str, str]] | None = None,
 ) -> dict:
     """Sequential GETs, interleaved: every round asks each search of each server once.
 
@@ -301,14 +362,15 @@ def measure(
                     conn = connections[(size, name)]
                     url = urls[size][name]
                     started = time.perf_counter()
+                    sent = (headers or {}).get(size, {})
                     try:
-                        conn.request("GET", url)
+                        conn.request("GET", url, headers=sent)
                         response = conn.getresponse()
                     except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                         conn.close()
                         reconnects[(size, name)] += 1
                         started = time.perf_counter()
-                        conn.request("GET", url)
+                        conn.request("GET", url, headers=sent)
                         response = conn.getresponse()
                     body = response.read()
                     elapsed = (time.perf_counter() - started) * 1000.0
@@ -365,14 +427,18 @@ def run_backend(scenario: Scenario, args: argparse.Namespace, backend: str, tmp:
                 QC_DATABASE_URL=url,
                 QC_RATELIMIT_ENABLED="0",
                 QC_SECRET_KEY=secret,
+                # Passwords are hashed during set-up only (seeding, tokens): cheaply.
+                QC_ARGON2_TIME_COST="1",
+                QC_ARGON2_MEMORY_COST="8",
             )
             # The first database is prepared; each next one starts as a copy of the previous.
             if previous is None:
                 if backend == "postgresql":
                     run_child(env, "--postgres-admin", "create", pg_server, name, timeout=60)
                     pg_databases.append(name)
-                print(f"[{backend}] preparing the database (db upgrade, qc seed) ...")
-                serverctl.prepare_database(bin_dir, env, demo=False, timeout=180)
+                seed = "qc seed --demo" if scenario.demo else "qc seed"
+                print(f"[{backend}] preparing the database (db upgrade, {seed}) ...")
+                serverctl.prepare_database(bin_dir, env, demo=scenario.demo, timeout=180)
             elif backend == "sqlite":
                 clone_sqlite(tmp / f"{scenario.name}-{previous}.sqlite3", path)
             else:
@@ -406,7 +472,12 @@ def run_backend(scenario: Scenario, args: argparse.Namespace, backend: str, tmp:
         for size, server in zip(args.sizes, servers, strict=True):
             serverctl.wait_until_healthy(server)
             ports[size] = server.port
-        urls = search_urls(scenario, ports)
+        headers: dict[int, dict[str, str]] = {size: {} for size in ports}
+        if scenario.sign_in:
+            for size, port in ports.items():
+                token = issue_token(port, *scenario.sign_in)
+                headers[size] = {"Authorization": f"Bearer {token}"}
+        urls = search_urls(scenario, ports, headers)
         local = datetime.now(UTC).astimezone(_rome()).strftime("%a %H:%M")
         print(
             f"[{backend}] {len(servers)} servers: {' '.join(servers[0].command[1:])} "
@@ -416,7 +487,7 @@ def run_backend(scenario: Scenario, args: argparse.Namespace, backend: str, tmp:
         )
         for name, url in urls[args.sizes[0]].items():
             print(f"[{backend}] {name:<13} GET {url}")
-        latency = measure(ports, urls, args.requests, args.warmup)
+        latency = measure(ports, urls, args.requests, args.warmup, headers)
         alive = {server.name: server.proc.poll() is None for server in servers}
         serverctl.stop_servers(servers)
         for server in servers:
