@@ -86,6 +86,20 @@ export interface NotificationPreferences extends Page<NotificationPreference> {
 }
 
 /** A failed request: HTTP status, localised message and per-field messages. */
+/** A query string of the parameters that have a value: "", null, undefined and false are
+ * left out ("?a=1&b=x", or "" when none has). */
+export function query(params: Record<string, string | number | boolean | null | undefined>): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '' && v !== false) q.set(k, String(v))
+  }
+  const s = q.toString()
+  return s ? `?${s}` : ''
+}
+
+/** An id as a path segment. */
+export const pathId = (n: number): string => encodeURIComponent(String(n))
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,

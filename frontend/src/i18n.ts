@@ -355,11 +355,25 @@ export function t(key: Key): string {
   return dictionaries[current][key]
 }
 
+/** `text` with its `{name}` placeholders filled in from `values`. */
+function fill(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m))
+}
+
 /** A string with `{name}` placeholders filled in. */
 export function tf(key: Key, values: Record<string, string | number>): string {
-  return t(key).replace(/\{(\w+)\}/g, (m, name: string) =>
-    name in values ? String(values[name]) : m,
-  )
+  return fill(t(key), values)
+}
+
+/**
+ * The lookups of a domain's own Italian and English strings, in the app's language. The
+ * strings live in the domain's lazy chunk, so the home page never downloads them.
+ */
+export function dictionary<K extends string>(
+  dicts: Record<Lang, Record<K, string>>,
+): { t: (key: K) => string; tf: (key: K, values: Record<string, string | number>) => string } {
+  const get = (key: K): string => dicts[current][key]
+  return { t: get, tf: (key, values) => fill(get(key), values) }
 }
 
 /** The string for a count: `none` for 0, `one` for 1, `many` (with `{n}`) otherwise. */
@@ -391,6 +405,12 @@ export function formatDate(iso: string): string {
   const date = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00`) : new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
   return new Intl.DateTimeFormat(current === 'it' ? 'it-IT' : 'en-GB', { dateStyle: 'medium' }).format(date)
+}
+
+/** A price as on a price tag, always with the cents: "€ 5,00" (Italian) or "€5.00". */
+export function formatPrice(cents: number): string {
+  const amount = (cents / 100).toFixed(2)
+  return current === 'it' ? `€ ${amount.replace('.', ',')}` : `€${amount}`
 }
 
 export function formatEuroCents(cents: number): string {

@@ -81,26 +81,38 @@ def _read(path: str, mtime: float, compress: bool) -> bytes:
     return gzip.compress(data, compresslevel=9, mtime=0) if compress else data
 
 
-def _send(relative: str) -> Response:
-    root = _dist()
-    full = safe_join(str(root), relative)
+def _file(relative: str) -> Path:
+    full = safe_join(str(_dist()), relative)
     if full is None or not Path(full).is_file():
         raise NotFound()
-    path = Path(full)
-    compress = path.suffix in _COMPRESSIBLE and "gzip" in request.headers.get("Accept-Encoding", "")
+    return Path(full)
+
+
+def _accepts_gzip() -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "")
+
+
+def _response(body: bytes, mimetype: str, *, gzipped: bool, immutable: bool = False) -> Response:
+    response = Response(body, mimetype=mimetype)
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if immutable else "no-cache"
+    )
+    return response
+
+
+def _send(relative: str) -> Response:
+    path = _file(relative)
+    compress = path.suffix in _COMPRESSIBLE and _accepts_gzip()
     body = _read(str(path), path.stat().st_mtime, compress)
     mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if path.suffix == ".webmanifest":
         mimetype = "application/manifest+json"
-    response = Response(body, mimetype=mimetype)
-    if compress:
-        response.headers["Content-Encoding"] = "gzip"
-    response.headers["Vary"] = "Accept-Encoding"
-    if relative.startswith(_IMMUTABLE_DIR + "/"):
-        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    else:
-        response.headers["Cache-Control"] = "no-cache"
-    return response
+    return _response(
+        body, mimetype, gzipped=compress, immutable=relative.startswith(_IMMUTABLE_DIR + "/")
+    )
 
 
 def index(**_route_args):
@@ -121,10 +133,8 @@ def activity_page(activity_id: int):
         response = _send("index.html")
         response.status_code = 404
         return response
-    full = safe_join(str(_dist()), "index.html")
-    if full is None or not Path(full).is_file():
-        raise NotFound()
-    shell = Path(full).read_text(encoding="utf-8")
+    path = _file("index.html")
+    shell = _read(str(path), path.stat().st_mtime, False).decode("utf-8")
     # `<` escaped: nothing in the data can close the script element.
     ld = json.dumps(data["json_ld"], ensure_ascii=False).replace("<", "\\u003c")
     head = f'<script type="application/ld+json" id="qc-activity-jsonld">{ld}</script>'
@@ -136,13 +146,8 @@ def activity_page(activity_id: int):
         count=1,
     )
     body = shell.encode("utf-8")
-    compress = "gzip" in request.headers.get("Accept-Encoding", "")
-    response = Response(gzip.compress(body) if compress else body, mimetype="text/html")
-    if compress:
-        response.headers["Content-Encoding"] = "gzip"
-    response.headers["Vary"] = "Accept-Encoding"
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    compress = _accepts_gzip()
+    return _response(gzip.compress(body) if compress else body, "text/html", gzipped=compress)
 
 
 for rule in CLIENT_ROUTES:

@@ -8,6 +8,8 @@ import uuid
 from playwright.sync_api import BrowserContext, Page, expect
 
 PASSWORD = "una-password-lunga-42"
+# The demo accounts of `qc seed --demo` (qc_platform/data/demo.json; never in production).
+DEMO_PASSWORD = "quartieri-demo-2026"  # noqa: S105 - a public demo password
 
 # Collects the page's CSP violations in ``window.__cspViolations`` (an init script).
 CSP_LISTENER = """
@@ -75,3 +77,36 @@ def serious_axe_violations(page: Page, axe_source) -> list[dict]:
         }"""
     )
     return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def live(page: Page) -> None:
+    """The page's Socket.IO connection is up (and the server has put it in the user's room)."""
+    expect(page.locator("html")).to_have_attribute("data-live", "connected")
+
+
+def person(
+    new_context,
+    email: str,
+    password: str = DEMO_PASSWORD,
+    *,
+    init_script: str | None = None,
+    **options,
+) -> Page:
+    """A user (a demo one by default) in a browser of their own, signed in through the form
+    (on /profilo); ``init_script`` runs in every page (e.g. ``CSP_LISTENER``)."""
+    context = new_context(**options)
+    if init_script:
+        context.add_init_script(init_script)
+    page = context.new_page()
+    sign_in(page, email, password)
+    return page
+
+
+def api(context: BrowserContext, method: str, path: str, data: dict | None = None) -> dict:
+    """An API call with the context's session cookie and CSRF token."""
+    token = context.request.get("/api/v1/auth/me").json()["csrf_token"]
+    response = context.request.fetch(
+        path, method=method, data=data if data is not None else {}, headers={"X-CSRF-Token": token}
+    )
+    assert response.ok, f"{method} {path}: {response.status} {response.text()}"
+    return response.json() if response.status != 204 else {}

@@ -24,40 +24,22 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.helpers import (
     CSP_LISTENER,
+    DEMO_PASSWORD,
     PASSWORD,
+    api,
     collect_errors,
+    person,
     ready,
     register,
     serious_axe_violations,
-    sign_in,
 )
 
 pytestmark = pytest.mark.e2e
 
-DEMO_PASSWORD = "quartieri-demo-2026"
 OPERATOR = "operatore@demo.quartiericonnessi.it"
 TENANT = "inquilina@demo.quartiericonnessi.it"
 RESIDENT = "residente@demo.quartiericonnessi.it"
 ROME = ZoneInfo("Europe/Rome")
-
-
-def person(new_context, email: str, password: str = DEMO_PASSWORD, **options) -> Page:
-    """A user in a browser of their own, signed in through the form (on /profilo)."""
-    context = new_context(**options)
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    sign_in(page, email, password)
-    return page
-
-
-def api(context: BrowserContext, method: str, path: str, data: dict | None = None) -> dict:
-    """An API call with the context's session cookie and CSRF token."""
-    token = context.request.get("/api/v1/auth/me").json()["csrf_token"]
-    response = context.request.fetch(
-        path, method=method, data=data if data is not None else {}, headers={"X-CSRF-Token": token}
-    )
-    assert response.ok, f"{method} {path}: {response.status} {response.text()}"
-    return response.json() if response.status != 204 else {}
 
 
 def tomorrow_in_milan() -> datetime:
@@ -104,7 +86,7 @@ def test_operator_publishes_tenant_books_and_the_kiosk_follows_live(new_context)
     weekday_it = ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"]
 
     # the operator publishes a weekly course in the console: 4 meetings, 2 seats each
-    operator = person(new_context, OPERATOR)
+    operator = person(new_context, OPERATOR, init_script=CSP_LISTENER)
     operator_errors = collect_errors(operator)
     operator.get_by_role("navigation", name="Navigazione principale").get_by_role(
         "link", name="Gestione attività"
@@ -178,7 +160,7 @@ def test_operator_publishes_tenant_books_and_the_kiosk_follows_live(new_context)
     expect(kiosk.locator(f"li[data-session-id='{first_id}']")).to_contain_text("06:00–07:00")
 
     # the tenant finds it in the week's agenda, words without accents, elderly only
-    tenant = person(new_context, TENANT)
+    tenant = person(new_context, TENANT, init_script=CSP_LISTENER)
     tenant_errors = collect_errors(tenant)
     tenant.get_by_role("navigation", name="Navigazione principale").get_by_role(
         "link", name="Attività", exact=True
@@ -221,7 +203,7 @@ def test_operator_publishes_tenant_books_and_the_kiosk_follows_live(new_context)
     assert [r["status"] for r in registrants.json()["items"]] == ["confirmed"]
 
     # a neighbour takes the last seat: the kiosk says it is full
-    neighbour = person(new_context, RESIDENT)
+    neighbour = person(new_context, RESIDENT, init_script=CSP_LISTENER)
     neighbour.goto(f"/attivita/{activity_id}")
     ready(neighbour)
     neighbour.locator(f"li.qc-session[data-id='{first_id}']").get_by_role(
@@ -235,7 +217,7 @@ def test_operator_publishes_tenant_books_and_the_kiosk_follows_live(new_context)
     # a third person can only wait: first on the list
     waiting_context = new_context()
     waiting_email = register(waiting_context, "Nadia Ferri")
-    waiting = person(new_context, waiting_email, PASSWORD)
+    waiting = person(new_context, waiting_email, PASSWORD, init_script=CSP_LISTENER)
     waiting.goto(f"/attivita/{activity_id}")
     ready(waiting)
     waiting_row = waiting.locator(f"li.qc-session[data-id='{first_id}']")
@@ -318,7 +300,7 @@ def test_operator_publishes_tenant_books_and_the_kiosk_follows_live(new_context)
 
 
 def test_console_is_for_operators_and_the_public_page_describes_the_event(new_context) -> None:
-    tenant = person(new_context, TENANT)
+    tenant = person(new_context, TENANT, init_script=CSP_LISTENER)
     tenant.goto("/gestione/attivita")
     ready(tenant)
     expect(tenant.locator("main")).to_contain_text("è per gli operatori degli enti")
@@ -366,8 +348,8 @@ def test_axe_finds_no_serious_violation_on_the_activities_pages(
     new_context, axe_source, language: str
 ) -> None:
     # add_script_tag injects inline code, which the CSP forbids: bypass it for axe only
-    tenant = person(new_context, TENANT, bypass_csp=True)
-    operator = person(new_context, OPERATOR, bypass_csp=True)
+    tenant = person(new_context, TENANT, init_script=CSP_LISTENER, bypass_csp=True)
+    operator = person(new_context, OPERATOR, init_script=CSP_LISTENER, bypass_csp=True)
     visitor = new_context(bypass_csp=True).new_page()
     visitor.goto("/")
     ready(visitor)

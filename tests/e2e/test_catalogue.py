@@ -20,41 +20,24 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.helpers import CSP_LISTENER, collect_errors, ready, serious_axe_violations, sign_in
+from tests.e2e.helpers import (
+    CSP_LISTENER,
+    DEMO_PASSWORD,
+    api,
+    collect_errors,
+    live,
+    person,
+    ready,
+    serious_axe_violations,
+)
 
 pytestmark = pytest.mark.e2e
 
-DEMO_PASSWORD = "quartieri-demo-2026"
 OPERATOR = "operatore@demo.quartiericonnessi.it"
 TENANT = "inquilina@demo.quartiericonnessi.it"
 ORGANISATION = "Ente gestore Boccioni (da designare)"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALWAYS_OPEN = {day: [["00:00", "24:00"]] for day in WEEKDAYS}
-
-
-def live(page: Page) -> None:
-    """The page's Socket.IO connection is up (and the server has put it in the user's room)."""
-    expect(page.locator("html")).to_have_attribute("data-live", "connected")
-
-
-def person(new_context, email: str, init_script: str | None = None, **options) -> Page:
-    """A demo user in a browser of their own, signed in through the form (on /profilo)."""
-    context = new_context(**options)
-    if init_script:
-        context.add_init_script(init_script)
-    page = context.new_page()
-    sign_in(page, email, DEMO_PASSWORD)
-    return page
-
-
-def api(context: BrowserContext, method: str, path: str, data: dict | None = None) -> dict:
-    """An API call with the context's session cookie and CSRF token."""
-    token = context.request.get("/api/v1/auth/me").json()["csrf_token"]
-    response = context.request.fetch(
-        path, method=method, data=data if data is not None else {}, headers={"X-CSRF-Token": token}
-    )
-    assert response.ok, f"{method} {path}: {response.status} {response.text()}"
-    return response.json() if response.status != 204 else {}
 
 
 def balance(context: BrowserContext) -> int:
@@ -101,7 +84,7 @@ def test_operator_publishes_tenant_finds_asks_and_pays_in_time(new_context) -> N
     note = "Porta la sedia in portineria, grazie."
 
     # the operator publishes a time-bank service in the console, open every day all day
-    operator = person(new_context, OPERATOR, CSP_LISTENER)
+    operator = person(new_context, OPERATOR, init_script=CSP_LISTENER)
     operator_errors = collect_errors(operator)
     operator.get_by_role("navigation", name="Navigazione principale").get_by_role(
         "link", name="I miei servizi"
@@ -154,7 +137,7 @@ def test_operator_publishes_tenant_finds_asks_and_pays_in_time(new_context) -> N
     live(operator)
 
     # the tenant finds it: open now, words without accents
-    tenant = person(new_context, TENANT, CSP_LISTENER)
+    tenant = person(new_context, TENANT, init_script=CSP_LISTENER)
     tenant_errors = collect_errors(tenant)
     before = balance(tenant.context)
     tenant.get_by_role("navigation", name="Navigazione principale").get_by_role(

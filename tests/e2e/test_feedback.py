@@ -20,15 +20,17 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.helpers import (
     CSP_LISTENER,
+    DEMO_PASSWORD,
+    api,
     collect_errors,
+    live,
+    person,
     ready,
     serious_axe_violations,
-    sign_in,
 )
 
 pytestmark = pytest.mark.e2e
 
-DEMO_PASSWORD = "quartieri-demo-2026"
 TENANT = "inquilina@demo.quartiericonnessi.it"
 TENANT_NAME = "Teresa (inquilina)"
 CUSTODIAN = "custode@demo.quartiericonnessi.it"
@@ -60,31 +62,6 @@ def photo(tmp_path: Path) -> Path:
     else:
         Image.new("RGB", (64, 48), (200, 120, 40)).save(path, "JPEG", quality=80)
     return path
-
-
-def live(page: Page) -> None:
-    """The page's Socket.IO connection is up (and the server has put it in the user's room)."""
-    expect(page.locator("html")).to_have_attribute("data-live", "connected")
-
-
-def person(new_context, email: str, init_script: str | None = None, **options) -> Page:
-    """A demo user in a browser of their own, signed in through the form (on /profilo)."""
-    context = new_context(**options)
-    if init_script:
-        context.add_init_script(init_script)
-    page = context.new_page()
-    sign_in(page, email, DEMO_PASSWORD)
-    return page
-
-
-def api(context: BrowserContext, method: str, path: str, data: dict | None = None) -> dict:
-    """An API call with the context's session cookie and CSRF token."""
-    token = context.request.get("/api/v1/auth/me").json()["csrf_token"]
-    response = context.request.fetch(
-        path, method=method, data=data if data is not None else {}, headers={"X-CSRF-Token": token}
-    )
-    assert response.ok, f"{method} {path}: {response.status} {response.text()}"
-    return response.json() if response.status != 204 else {}
 
 
 def api_login(context: BrowserContext, email: str) -> None:
@@ -123,7 +100,7 @@ def test_tenant_reports_with_a_photo_custodian_answers_live(new_context, tmp_pat
     answer = "Abbiamo chiamato l’elettricista: passa domani mattina."
 
     # the custodian keeps the inbox open
-    custodian = person(new_context, CUSTODIAN, CSP_LISTENER)
+    custodian = person(new_context, CUSTODIAN, init_script=CSP_LISTENER)
     custodian_errors = collect_errors(custodian)
     custodian.get_by_role("navigation", name="Navigazione principale").get_by_role(
         "link", name="Segnalazioni ricevute"
@@ -135,7 +112,7 @@ def test_tenant_reports_with_a_photo_custodian_answers_live(new_context, tmp_pat
     custodian.evaluate("() => { window.__sameDocument = true }")
 
     # the tenant writes the report, with a photo from the camera
-    tenant = person(new_context, TENANT, CSP_LISTENER)
+    tenant = person(new_context, TENANT, init_script=CSP_LISTENER)
     tenant_errors = collect_errors(tenant)
     tenant.goto("/segnalazioni")
     ready(tenant)

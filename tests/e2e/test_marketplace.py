@@ -15,11 +15,14 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.e2e.helpers import (
     CSP_LISTENER,
+    DEMO_PASSWORD,
+    api,
     collect_errors,
+    live,
     ready,
     register,
     serious_axe_violations,
@@ -28,13 +31,7 @@ from tests.e2e.helpers import (
 
 pytestmark = pytest.mark.e2e
 
-DEMO_PASSWORD = "quartieri-demo-2026"
 STAFF = "staff@demo.quartiericonnessi.it"
-
-
-def live(page: Page) -> None:
-    """The page's Socket.IO connection is up (and the server has put it in the user's room)."""
-    expect(page.locator("html")).to_have_attribute("data-live", "connected")
 
 
 def neighbour(new_context, name: str, **options) -> Page:
@@ -45,16 +42,6 @@ def neighbour(new_context, name: str, **options) -> Page:
     page = context.new_page()
     sign_in(page, email)
     return page
-
-
-def api(context: BrowserContext, method: str, path: str, data: dict | None = None) -> dict:
-    """An API call with the context's session cookie and CSRF token."""
-    token = context.request.get("/api/v1/auth/me").json()["csrf_token"]
-    response = context.request.fetch(
-        path, method=method, data=data if data is not None else {}, headers={"X-CSRF-Token": token}
-    )
-    assert response.ok, f"{method} {path}: {response.status} {response.text()}"
-    return response.json() if response.status != 204 else {}
 
 
 def nav_link(page: Page, name: str):

@@ -16,8 +16,11 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.helpers import (
     CSP_LISTENER,
+    DEMO_PASSWORD,
     PASSWORD,
+    api,
     collect_errors,
+    live,
     ready,
     register,
     serious_axe_violations,
@@ -28,7 +31,6 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.e2e
 
 CUSTODIAN = "custode@demo.quartiericonnessi.it"
-DEMO_PASSWORD = "quartieri-demo-2026"
 REQUESTED_IT = "Nuova richiesta di riconoscimento inquilino"
 APPROVED_IT = "Sei stato/a riconosciuto/a come inquilino/a"
 
@@ -57,26 +59,11 @@ DECIDE_TENANCY_REQUEST = """async ([id, decision]) => {
 }"""
 
 
-def live(page: Page) -> None:
-    """The page's Socket.IO connection is up (and the server has put it in the user's room)."""
-    expect(page.locator("html")).to_have_attribute("data-live", "connected")
-
-
 def api_login(context: BrowserContext, email: str, password: str = PASSWORD) -> None:
     response = context.request.post(
         "/api/v1/auth/login", data={"email": email, "password": password}
     )
     assert response.ok, response.text()
-
-
-def api(context: BrowserContext, method: str, path: str, data: dict | None = None) -> dict:
-    """An API call with the context's session cookie and CSRF token."""
-    token = context.request.get("/api/v1/auth/me").json()["csrf_token"]
-    response = context.request.fetch(
-        path, method=method, data=data if data is not None else {}, headers={"X-CSRF-Token": token}
-    )
-    assert response.ok, f"{method} {path}: {response.status} {response.text()}"
-    return response.json()
 
 
 def send_tenancy_request(page: Page) -> int:

@@ -160,17 +160,23 @@ def _offer(live, helper: str) -> dict:
     ).json()
 
 
-def test_completing_an_exchange_twice_at_once_pays_once(live):
-    helper, helped = live.token(HELPER), live.token(HELPED)
+def _accepted_exchange(live, helper: str, helped: str, minutes: int) -> dict:
+    """``helped`` asked for ``helper``'s offer, and ``helper`` accepted."""
     listing = _offer(live, helper)
     exchange = live.call(
         "POST",
         "/marketplace/exchanges",
         token=helped,
         status=201,
-        json={"listing_id": listing["id"], "minutes": 45, "message": "Sabato mattina?"},
+        json={"listing_id": listing["id"], "minutes": minutes, "message": "Sabato mattina?"},
     ).json()
     live.call("POST", f"/marketplace/exchanges/{exchange['id']}/accept", token=helper)
+    return exchange
+
+
+def test_completing_an_exchange_twice_at_once_pays_once(live):
+    helper, helped = live.token(HELPER), live.token(HELPED)
+    exchange = _accepted_exchange(live, helper, helped, 45)
     before = live.balance(helper), live.balance(helped)
 
     responses = live.all_at_once(f"/marketplace/exchanges/{exchange['id']}/complete", helped)
@@ -238,15 +244,7 @@ def test_proposing_the_same_exchange_twice_at_once_makes_one(live):
 
 def test_reviewing_twice_at_once_writes_one_review(live):
     helper, helped = live.token(HELPER), live.token(HELPED)
-    listing = _offer(live, helper)
-    exchange = live.call(
-        "POST",
-        "/marketplace/exchanges",
-        token=helped,
-        status=201,
-        json={"listing_id": listing["id"], "minutes": 15, "message": "Va bene oggi?"},
-    ).json()
-    live.call("POST", f"/marketplace/exchanges/{exchange['id']}/accept", token=helper)
+    exchange = _accepted_exchange(live, helper, helped, 15)
     live.call("POST", f"/marketplace/exchanges/{exchange['id']}/complete", token=helped)
 
     responses = live.all_at_once(

@@ -3,7 +3,7 @@
  * sessions, activities, registrations and waitlists, the personal calendar feed, the kiosk.
  */
 
-import { request, type Area, type Page, type Space } from '../api'
+import { pathId, query, request, type Area, type Page, type Space } from '../api'
 
 export type Audience = 'everyone' | 'children' | 'young_people' | 'families' | 'elderly' | 'women' | 'migrants'
 export const AUDIENCES: Audience[] = ['everyone', 'children', 'young_people', 'families', 'elderly', 'women', 'migrants']
@@ -183,18 +183,6 @@ export interface SessionFilters {
   cursor?: string | null
 }
 
-function query(params: Record<string, string | number | boolean | null | undefined>): string {
-  const q = new URLSearchParams()
-  for (const [k, v] of Object.entries(params)) {
-    if (v === undefined || v === null || v === '' || v === false) continue
-    q.set(k, String(v))
-  }
-  const s = q.toString()
-  return s ? `?${s}` : ''
-}
-
-const id = (n: number): string => encodeURIComponent(String(n))
-
 export const activities = {
   categories: (signal?: AbortSignal) =>
     request<Page<Category>>('GET', '/activities/categories', undefined, signal).then((p) => p.items),
@@ -220,7 +208,7 @@ export const activities = {
       signal,
     ),
   activity: (activityId: number, signal?: AbortSignal) =>
-    request<Activity>('GET', `/activities/${id(activityId)}`, undefined, signal),
+    request<Activity>('GET', `/activities/${pathId(activityId)}`, undefined, signal),
   activitySessions: (
     activityId: number,
     o: { from?: string; to?: string; limit?: number; cursor?: string | null },
@@ -228,23 +216,23 @@ export const activities = {
   ) =>
     request<Page<Session>>(
       'GET',
-      `/activities/${id(activityId)}/sessions${query({ from: o.from, to: o.to, limit: o.limit, cursor: o.cursor })}`,
+      `/activities/${pathId(activityId)}/sessions${query({ from: o.from, to: o.to, limit: o.limit, cursor: o.cursor })}`,
       undefined,
       signal,
     ),
   create: (body: ActivityWrite) => request<Activity>('POST', '/activities', body),
-  update: (activityId: number, body: ActivityWrite) => request<Activity>('PATCH', `/activities/${id(activityId)}`, body),
+  update: (activityId: number, body: ActivityWrite) => request<Activity>('PATCH', `/activities/${pathId(activityId)}`, body),
   session: (sessionId: number, signal?: AbortSignal) =>
-    request<Session>('GET', `/sessions/${id(sessionId)}`, undefined, signal),
+    request<Session>('GET', `/sessions/${pathId(sessionId)}`, undefined, signal),
   cancelSession: (sessionId: number, reason: string | null) =>
-    request<Session>('POST', `/sessions/${id(sessionId)}/cancel`, { reason }),
+    request<Session>('POST', `/sessions/${pathId(sessionId)}/cancel`, { reason }),
 
   /** `key`: an Idempotency-Key, so that a retry after a lost answer never books twice. */
   register: (sessionId: number, key: string, body: { user_id?: number; desk_name?: string } = {}) =>
-    request<Registration>('POST', `/sessions/${id(sessionId)}/registrations`, body, undefined, {
+    request<Registration>('POST', `/sessions/${pathId(sessionId)}/registrations`, body, undefined, {
       'Idempotency-Key': key,
     }),
-  cancelRegistration: (registrationId: number) => request<void>('DELETE', `/registrations/${id(registrationId)}`),
+  cancelRegistration: (registrationId: number) => request<void>('DELETE', `/registrations/${pathId(registrationId)}`),
   myRegistrations: (
     o: { when?: 'upcoming' | 'past' | 'all'; limit?: number; cursor?: string | null },
     signal?: AbortSignal,
@@ -258,12 +246,12 @@ export const activities = {
   registrants: (sessionId: number, o: { limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
     request<Page<SessionRegistration>>(
       'GET',
-      `/sessions/${id(sessionId)}/registrations${query({ limit: o.limit, cursor: o.cursor })}`,
+      `/sessions/${pathId(sessionId)}/registrations${query({ limit: o.limit, cursor: o.cursor })}`,
       undefined,
       signal,
     ),
   attendance: (sessionId: number, body: { attendance: { registration_id: number; attended: boolean }[]; walk_ins: number | null }) =>
-    request<AttendanceSummary>('POST', `/sessions/${id(sessionId)}/attendance`, body),
+    request<AttendanceSummary>('POST', `/sessions/${pathId(sessionId)}/attendance`, body),
 
   calendarFeed: (signal?: AbortSignal) => request<CalendarFeed>('GET', '/users/me/calendar-feed', undefined, signal),
   newCalendarFeed: () => request<CalendarFeed>('POST', '/users/me/calendar-feed'),

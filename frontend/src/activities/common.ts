@@ -1,45 +1,21 @@
 /** What the activities pages share: Milan's clock, weeks, seats and prices in words. */
 
 import { html, type Safe } from '../html'
-import { lang } from '../i18n'
+import { formatPrice, lang } from '../i18n'
+import { milanToIso, ROME, romeDay } from '../milan'
 import type { Audience, Registration, SessionBrief } from './api'
 import { at, atf, type AKey } from './i18n'
 
-export const ROME = 'Europe/Rome'
 
 const locale = (): string => (lang() === 'it' ? 'it-IT' : 'en-GB')
 
 // --- Milan's clock ------------------------------------------------------------------------------
 
-/** Milan's offset from UTC at `utcMs`, in minutes. */
-function romeOffset(utcMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: ROME,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(new Date(utcMs))
-  const n = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0)
-  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'))
-  return Math.round((asUtc - Math.floor(utcMs / 60000) * 60000) / 60000)
-}
-
 /** "2026-03-12" (+ "HH:MM") on Milan's clocks → an ISO timestamp (UTC). */
 export function romeToIso(day: string, hhmm = '00:00'): string {
   const [y, mo, d] = day.split('-').map(Number) as [number, number, number]
   const [h, mi] = hhmm.split(':').map(Number) as [number, number]
-  const wall = Date.UTC(y, mo - 1, d, h, mi)
-  let utc = wall - romeOffset(wall) * 60000
-  utc = wall - romeOffset(utc) * 60000
-  return new Date(utc).toISOString()
-}
-
-/** The calendar day ("2026-03-12") of a moment, on Milan's clocks. */
-export function romeDay(iso: string | Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: ROME }).format(typeof iso === 'string' ? new Date(iso) : iso)
+  return milanToIso(y, mo, d, h, mi) as string
 }
 
 /** "18:00" on Milan's clocks. */
@@ -102,13 +78,8 @@ export function capitalise(text: string): string {
 
 // --- words --------------------------------------------------------------------------------------
 
-export function euro(cents: number): string {
-  const amount = (cents / 100).toFixed(2)
-  return lang() === 'it' ? `€ ${amount.replace('.', ',')}` : `€${amount}`
-}
-
 export function priceText(a: { free: boolean; price_cents: number }): string {
-  return a.free ? at('free') : euro(a.price_cents)
+  return a.free ? at('free') : formatPrice(a.price_cents)
 }
 
 export function audienceName(a: Audience | string): string {

@@ -14,10 +14,11 @@
 import { ApiError, type Me, type Space } from '../api'
 import { busy, clearErrors, inputField, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
-import { weekdayNames } from '../i18n'
+import { t, weekdayNames } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
+import { romeDay } from '../milan'
 import { errorMessage } from '../pages/common'
-import { askToConfirm, breadcrumb, errorView, messageView, pageStatus, requireUser, selectBox, textareaField } from '../pages/scaffold'
+import { askToConfirm, breadcrumb, errorView, messageView, pageStatus, parseEuro, requireUser, selectBox, textareaField } from '../pages/scaffold'
 import { scopeIds } from '../roles'
 import { navigate, type PageContext } from '../router'
 import {
@@ -31,7 +32,7 @@ import {
   type Session,
   type SessionRegistration,
 } from './api'
-import { addDays, audienceName, capitalise, languageName, registrationBadge, romeDay, romeTime, romeToIso, seatsBadge, weekdayIndex, whenText } from './common'
+import { addDays, audienceName, capitalise, languageName, registrationBadge, romeTime, romeToIso, seatsBadge, weekdayIndex, whenText } from './common'
 import { at, atf } from './i18n'
 
 const BASE = '/gestione/attivita'
@@ -215,7 +216,7 @@ async function sessionPage(ctx: PageContext, sessionId: number): Promise<void> {
     if (form.id === 'desk') {
       const name = (form.querySelector<HTMLInputElement>('input[name="desk_name"]')?.value ?? '').trim()
       if (name.length < 2) {
-        showErrors(form, at('formHasErrors'), { desk_name: [at('deskNameShort')] })
+        showErrors(form, t('formHasErrors'), { desk_name: [at('deskNameShort')] })
         return
       }
       void busy(form, async () => {
@@ -248,7 +249,7 @@ async function sessionPage(ctx: PageContext, sessionId: number): Promise<void> {
     } else if (form.id === 'attendance') {
       const raw = (form.querySelector<HTMLInputElement>('input[name="walk_ins"]')?.value ?? '').trim()
       if (raw && !/^\d{1,5}$/.test(raw)) {
-        showErrors(form, at('formHasErrors'), { walk_ins: [at('walkInsInvalid')] })
+        showErrors(form, t('formHasErrors'), { walk_ins: [at('walkInsInvalid')] })
         return
       }
       const checked = new Set(Array.from(form.querySelectorAll<HTMLInputElement>('input[name="attended"]:checked'), (c) => Number(c.value)))
@@ -350,7 +351,7 @@ function formView(spaces: Space[], categories: Category[], a: Activity | null): 
       ${textareaField(FORM, 'accessibility_notes', at('fieldAccessibility'), { rows: 2, maxlength: 500, value: a?.accessibility_notes ?? '', help: at('accessibilityHelp') })}
       ${inputField(FORM, { name: 'price', label: at('fieldPrice'), help: at('priceHelp'), inputmode: 'decimal', maxlength: 10, value: price })}
 
-      <fieldset class="qc-when" data-field="schedule">
+      <fieldset class="qc-choices qc-when" data-field="schedule">
         <legend>${a ? at('whenLegendEdit') : at('whenLegend')}</legend>
         ${inputField(FORM, { name: 'date', type: 'date', label: at('fieldDate'), required: true, value: startDay })}
         <div class="qc-time-pair">
@@ -366,7 +367,7 @@ function formView(spaces: Space[], categories: Category[], a: Activity | null): 
         <small class="form-text">${at('timesInMilan')}</small>
       </fieldset>
 
-      <fieldset class="qc-repeat" data-field="repeat">
+      <fieldset class="qc-choices qc-repeat" data-field="repeat">
         <legend>${at('repeatLegend')}</legend>
         ${rec.kind === 'custom'
           ? html`<p class="qc-note">${atf('customRule', { rule: a?.rrule ?? '' })}</p>
@@ -397,7 +398,7 @@ function formView(spaces: Space[], categories: Category[], a: Activity | null): 
               </div>`}
       </fieldset>
 
-      <fieldset class="qc-booking-rules" data-field="booking">
+      <fieldset class="qc-choices qc-booking-rules" data-field="booking">
         <legend>${at('bookingLegend')}</legend>
         <div class="form-check qc-choice">
           <input type="checkbox" id="${FORM}-registration_required" name="registration_required" value="true" ${a?.registration_required ?? true ? 'checked' : ''} aria-describedby="${FORM}-registration_required-help" />
@@ -412,14 +413,6 @@ function formView(spaces: Space[], categories: Category[], a: Activity | null): 
       </div>
     </form>
   </div>`
-}
-
-/** Euros as typed ("5", "7,50") → cents; 0 when empty; null when it is not an amount. */
-function parseEuro(text: string): number | null {
-  const t = text.trim().replace(/^€\s*/, '')
-  if (!t) return 0
-  if (!/^\d{1,6}([.,]\d{1,2})?$/.test(t)) return null
-  return Math.round(Number(t.replace(',', '.')) * 100)
 }
 
 /** The server's field names → the form's. */
@@ -455,15 +448,16 @@ function wireForm(ctx: PageContext, a: Activity | null): void {
     const day = value('date')
     const start = value('start')
     const end = value('end')
-    if (title.length < 3) wrong.title = [title ? at('titleTooShort') : at('required')]
-    if (!category) wrong.category = [at('required')]
+    if (title.length < 3) wrong.title = [title ? at('titleTooShort') : t('required')]
+    if (!category) wrong.category = [t('required')]
     const languages = Array.from(form.querySelectorAll<HTMLInputElement>('input[name="languages"]:checked'), (c) => c.value)
     if (!languages.length) wrong.languages = [at('languagesRequired')]
-    const priceCents = parseEuro(value('price'))
+    // empty: free
+    const priceCents = value('price').trim() ? parseEuro(value('price')) : 0
     if (priceCents === null) wrong.price = [at('priceInvalid')]
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) wrong.date = [at('required')]
-    if (!/^\d{2}:\d{2}$/.test(start)) wrong.start = [at('required')]
-    if (!/^\d{2}:\d{2}$/.test(end)) wrong.end = [at('required')]
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) wrong.date = [t('required')]
+    if (!/^\d{2}:\d{2}$/.test(start)) wrong.start = [t('required')]
+    if (!/^\d{2}:\d{2}$/.test(end)) wrong.end = [t('required')]
     else if (start && end <= start) wrong.end = [at('endBeforeStart')]
     const capRaw = value('capacity').trim()
     const capacity = capRaw ? (/^\d{1,5}$/.test(capRaw) ? Number(capRaw) : NaN) : null
@@ -486,7 +480,7 @@ function wireForm(ctx: PageContext, a: Activity | null): void {
         else tail = `;COUNT=${Number(n)}`
       } else if (endKind === 'until') {
         const until = value('until')
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(until)) wrong.until = [at('required')]
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(until)) wrong.until = [t('required')]
         else if (until < day) wrong.until = [at('untilBeforeStart')]
         else tail = `;UNTIL=${until.replace(/-/g, '')}`
       }
@@ -494,7 +488,7 @@ function wireForm(ctx: PageContext, a: Activity | null): void {
       rrule = `FREQ=WEEKLY;BYDAY=${ordered.join(',')}${tail}`
     }
     if (Object.keys(wrong).length) {
-      showErrors(form, at('formHasErrors'), wrong)
+      showErrors(form, t('formHasErrors'), wrong)
       return
     }
     clearErrors(form)

@@ -4,11 +4,9 @@
  * never downloads them. The language is the app's (../i18n.ts `lang()`).
  */
 
-import { lang } from '../i18n'
+import { dictionary } from '../i18n'
 
 const it = {
-  required: 'Campo obbligatorio.',
-  formHasErrors: 'Controlla i campi evidenziati.',
 
   // words
   free: 'Gratuito',
@@ -244,8 +242,6 @@ const it = {
 export type AKey = keyof typeof it
 
 const en: Record<AKey, string> = {
-  required: 'This field is required.',
-  formHasErrors: 'Please check the highlighted fields.',
 
   free: 'Free',
   audience_everyone: 'Everyone',
@@ -470,13 +466,8 @@ const en: Record<AKey, string> = {
   kioskFoot: 'Book on Quartieri Connessi, under Activities, or ask here at the desk.',
 }
 
-const dictionaries = { it, en }
+const strings = dictionary<AKey>({ it, en })
 
-export function at(key: AKey): string {
-  return dictionaries[lang()][key]
-}
-
+export const at = strings.t
 /** A string with `{name}` placeholders filled in. */
-export function atf(key: AKey, values: Record<string, string | number>): string {
-  return at(key).replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m))
-}
+export const atf = strings.tf

@@ -11,10 +11,11 @@
 import { ApiError } from '../api'
 import { html, setHtml, type Safe } from '../html'
 import { loadingView, setTitle } from '../layout'
+import { romeDay } from '../milan'
 import { errorView } from '../pages/scaffold'
 import type { PageContext } from '../router'
 import { activities, type Kiosk, type KioskSession, type SeatsEvent } from './api'
-import { audienceName, capitalise, dayName, romeDay, romeTime, seatsState, seatsText } from './common'
+import { audienceName, capitalise, dayName, romeTime, seatsState, seatsText } from './common'
 import { at, atf } from './i18n'
 
 const REFRESH_MS = 60_000

@@ -3,7 +3,7 @@
  * and the few places calls its pages need (organisations, spaces).
  */
 
-import { request, type OpeningHours, type Page, type Space } from '../api'
+import { pathId, query, request, type OpeningHours, type Page, type Space } from '../api'
 import type { Message, Party } from '../marketplace/api'
 
 /** A service request's conversation is the marketplace's mechanism (one for both). */
@@ -112,18 +112,6 @@ export interface Organisation {
   is_placeholder: boolean
 }
 
-function query(params: Record<string, string | number | boolean | null | undefined>): string {
-  const q = new URLSearchParams()
-  for (const [k, v] of Object.entries(params)) {
-    if (v === undefined || v === null || v === '' || v === false) continue
-    q.set(k, String(v))
-  }
-  const s = q.toString()
-  return s ? `?${s}` : ''
-}
-
-const id = (n: number): string => encodeURIComponent(String(n))
-
 export const catalogue = {
   categories: (signal?: AbortSignal) =>
     request<Page<Category>>('GET', '/catalogue/categories', undefined, signal).then((p) => p.items),
@@ -145,14 +133,14 @@ export const catalogue = {
       signal,
     ),
   service: (serviceId: number, signal?: AbortSignal) =>
-    request<Service>('GET', `/catalogue/services/${id(serviceId)}`, undefined, signal),
+    request<Service>('GET', `/catalogue/services/${pathId(serviceId)}`, undefined, signal),
   createService: (body: ServiceWrite) => request<Service>('POST', '/catalogue/services', body),
   updateService: (serviceId: number, body: Partial<ServiceWrite>) =>
-    request<Service>('PATCH', `/catalogue/services/${id(serviceId)}`, body),
+    request<Service>('PATCH', `/catalogue/services/${pathId(serviceId)}`, body),
 
   /** `key`: an Idempotency-Key, so that a repeated tap or a retry never asks twice. */
   ask: (serviceId: number, body: { message: string; preferred_times: string }, key: string) =>
-    request<ServiceRequest>('POST', `/catalogue/services/${id(serviceId)}/requests`, body, undefined, {
+    request<ServiceRequest>('POST', `/catalogue/services/${pathId(serviceId)}/requests`, body, undefined, {
       'Idempotency-Key': key,
     }),
   requests: (o: { incoming?: boolean; limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
@@ -163,21 +151,21 @@ export const catalogue = {
       signal,
     ),
   request: (requestId: number, signal?: AbortSignal) =>
-    request<ServiceRequest>('GET', `/catalogue/requests/${id(requestId)}`, undefined, signal),
+    request<ServiceRequest>('GET', `/catalogue/requests/${pathId(requestId)}`, undefined, signal),
   act: (requestId: number, action: RequestAction, body?: Record<string, unknown>) =>
-    request<ServiceRequest>('POST', `/catalogue/requests/${id(requestId)}/${action}`, body),
+    request<ServiceRequest>('POST', `/catalogue/requests/${pathId(requestId)}/${action}`, body),
   messages: (requestId: number, o: { limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
     request<Page<Message>>(
       'GET',
-      `/catalogue/requests/${id(requestId)}/messages${query({ limit: o.limit, cursor: o.cursor })}`,
+      `/catalogue/requests/${pathId(requestId)}/messages${query({ limit: o.limit, cursor: o.cursor })}`,
       undefined,
       signal,
     ),
   send: (requestId: number, body: string) =>
-    request<Message>('POST', `/catalogue/requests/${id(requestId)}/messages`, { body }),
+    request<Message>('POST', `/catalogue/requests/${pathId(requestId)}/messages`, { body }),
 
   organisation: (organisationId: number, signal?: AbortSignal) =>
-    request<Organisation>('GET', `/organisations/${id(organisationId)}`, undefined, signal),
+    request<Organisation>('GET', `/organisations/${pathId(organisationId)}`, undefined, signal),
   /** The API reads organisations by id only: look the slug up in the (short) list. */
   organisationBySlug: async (slug: string, signal?: AbortSignal): Promise<Organisation | null> => {
     let cursor: string | null = null
@@ -200,7 +188,7 @@ export const catalogue = {
       (p) => p.items,
     ),
   space: (spaceId: number, signal?: AbortSignal) =>
-    request<Space>('GET', `/spaces/${id(spaceId)}`, undefined, signal),
+    request<Space>('GET', `/spaces/${pathId(spaceId)}`, undefined, signal),
 }
 
 /** A fresh Idempotency-Key (crypto.randomUUID needs a secure context: fall back to random bytes). */

@@ -2,17 +2,12 @@
 
 import { WEEKDAYS, type OpeningHours, type Weekday } from '../api'
 import { html, type Safe } from '../html'
-import { formatDate, lang, weekdayNames } from '../i18n'
+import { formatDate, formatPrice, lang, weekdayNames } from '../i18n'
+import { milanToIso, ROME, romeDay } from '../milan'
 import type { Closure, PriceModel, RequestStatus, Service, ServiceRequest } from './api'
 import { ct, ctf, type CKey } from './i18n'
 
 // --- words for numbers ------------------------------------------------------------------
-
-/** "€ 5,00" (Italian) or "€5.00" (English): always with the cents, as on a price tag. */
-export function euro(cents: number): string {
-  const amount = (cents / 100).toFixed(2)
-  return lang() === 'it' ? `€ ${amount.replace('.', ',')}` : `€${amount}`
-}
 
 /** A duration as a person says it: "1 ora e 30 minuti", "30 minuti". */
 export function duration(minutes: number): string {
@@ -28,9 +23,9 @@ export function duration(minutes: number): string {
 export function priceWords(p: { price_model: PriceModel; price_cents: number | null; minutes: number | null }): string {
   switch (p.price_model) {
     case 'fixed':
-      return euro(p.price_cents ?? 0)
+      return formatPrice(p.price_cents ?? 0)
     case 'sliding':
-      return ctf('priceSliding', { price: euro(p.price_cents ?? 0) })
+      return ctf('priceSliding', { price: formatPrice(p.price_cents ?? 0) })
     case 'timebank':
       return ctf('priceTimebank', { d: duration(p.minutes ?? 0) })
     default:
@@ -142,7 +137,7 @@ export function hoursSummary(hours: OpeningHours): Safe {
 
 /** Closures that have not ended yet. */
 export function upcomingClosures(closures: Closure[]): Closure[] {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date())
+  const today = romeDay(new Date())
   return closures.filter((c) => c.ends_on >= today)
 }
 
@@ -163,7 +158,6 @@ export function openBadge(s: Service): Safe {
 
 // --- times in Milan -------------------------------------------------------------------------
 
-const ROME = 'Europe/Rome'
 
 /** A moment as it reads on Milan's clocks: "12 mar 2026, 10:30". */
 export function formatRome(iso: string): string {
@@ -176,22 +170,6 @@ export function formatRome(iso: string): string {
   }).format(date)
 }
 
-/** Milan's offset from UTC at `utcMs`, in minutes. */
-function romeOffset(utcMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: ROME,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(new Date(utcMs))
-  const n = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0)
-  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'))
-  return Math.round((asUtc - Math.floor(utcMs / 60000) * 60000) / 60000)
-}
-
 /**
  * "2026-03-12T10:30" read on Milan's clocks (whatever the phone's time zone) → an ISO
  * timestamp with offset; null when it is not a valid date and time.
@@ -200,11 +178,7 @@ export function romeLocalToIso(value: string): string | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value)
   if (!m) return null
   const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number]
-  const wall = Date.UTC(y, mo - 1, d, h, mi)
-  if (Number.isNaN(wall)) return null
-  let utc = wall - romeOffset(wall) * 60000
-  utc = wall - romeOffset(utc) * 60000
-  return new Date(utc).toISOString()
+  return milanToIso(y, mo, d, h, mi)
 }
 
 // --- requests -------------------------------------------------------------------------------

@@ -10,11 +10,11 @@ import { WEEKDAYS, type Me, type Page, type Space, type Weekday } from '../api'
 import { ApiError } from '../api'
 import { busy, clearErrors, inputField, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
-import { weekdayNames } from '../i18n'
+import { t, weekdayNames } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { onLiveNotification } from '../notifications'
 import { errorMessage } from '../pages/common'
-import { breadcrumb, errorView, fieldId, messageView, pageStatus, requireUser, selectBox, textareaField } from '../pages/scaffold'
+import { breadcrumb, errorView, fieldId, messageView, pageStatus, parseEuro, requireUser, selectBox, textareaField } from '../pages/scaffold'
 import { scopeIds } from '../roles'
 import { navigate, type PageContext } from '../router'
 import {
@@ -373,14 +373,6 @@ function formView(d: FormData0): Safe {
   </div>`
 }
 
-/** Euros as typed ("5", "7,50", "7.5") → cents; null when it is not an amount. */
-function parseEuro(text: string): number | null {
-  const t = text.trim().replace(/^€\s*/, '')
-  if (!/^\d{1,6}([.,]\d{1,2})?$/.test(t)) return null
-  const cents = Math.round(Number(t.replace(',', '.')) * 100)
-  return cents >= 1 ? cents : null
-}
-
 function wireForm(ctx: PageContext, d: FormData0): void {
   const { main } = ctx
   const form = main.querySelector<HTMLFormElement>(`#${FORM}`) as HTMLFormElement
@@ -468,15 +460,16 @@ function wireForm(ctx: PageContext, d: FormData0): void {
     const title = value('title').trim()
     const description = (form.querySelector<HTMLTextAreaElement>('textarea[name="description"]')?.value ?? '').trim()
     const category = form.querySelector<HTMLSelectElement>('select[name="category"]')?.value ?? ''
-    if (!title) wrong.title = [ct('required')]
+    if (!title) wrong.title = [t('required')]
     else if (title.length < 3) wrong.title = [ct('titleTooShort')]
-    if (!description) wrong.description = [ct('required')]
-    if (!category) wrong.category = [ct('required')]
+    if (!description) wrong.description = [t('required')]
+    if (!category) wrong.category = [t('required')]
     const m = model()
     let priceCents: number | null = null
     let mins: number | null = null
     if (m === 'fixed' || m === 'sliding') {
-      priceCents = parseEuro(value('price'))
+      const cents = parseEuro(value('price'))
+      priceCents = cents !== null && cents >= 1 ? cents : null // a price, not zero
       if (priceCents === null) wrong.price = [ct('priceInvalid')]
     } else if (m === 'timebank') {
       const raw = value('minutes').trim()
@@ -528,7 +521,7 @@ function wireForm(ctx: PageContext, d: FormData0): void {
     })
 
     if (Object.keys(wrong).length || orphans.length) {
-      showErrors(form, ct('formHasErrors'), { ...wrong, ...(orphans.length ? { _languages: orphans } : {}) })
+      showErrors(form, t('formHasErrors'), { ...wrong, ...(orphans.length ? { _languages: orphans } : {}) })
       if (!Object.keys(wrong).length) form.querySelector<HTMLElement>('input[name="languages"]')?.focus()
       return
     }

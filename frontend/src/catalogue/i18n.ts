@@ -4,11 +4,9 @@
  * never downloads them. The language is the app's (../i18n.ts `lang()`).
  */
 
-import { lang } from '../i18n'
+import { dictionary } from '../i18n'
 
 const it = {
-  required: 'Campo obbligatorio.',
-  formHasErrors: 'Controlla i campi evidenziati.',
   signInToAsk: 'Accedi per chiedere questo servizio',
   registerToAsk: 'Non hai un account? Registrati',
   you: 'Tu',
@@ -267,8 +265,6 @@ const it = {
 export type CKey = keyof typeof it
 
 const en: Record<CKey, string> = {
-  required: 'Required field.',
-  formHasErrors: 'Please check the highlighted fields.',
   signInToAsk: 'Sign in to ask for this service',
   registerToAsk: 'No account yet? Register',
   you: 'You',
@@ -515,13 +511,8 @@ const en: Record<CKey, string> = {
   cancelEdit: 'Back to my services',
 }
 
-const dictionaries = { it, en }
+const strings = dictionary<CKey>({ it, en })
 
-export function ct(key: CKey): string {
-  return dictionaries[lang()][key]
-}
-
+export const ct = strings.t
 /** A string with `{name}` placeholders filled in. */
-export function ctf(key: CKey, values: Record<string, string | number>): string {
-  return ct(key).replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m))
-}
+export const ctf = strings.tf

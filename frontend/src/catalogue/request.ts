@@ -11,7 +11,7 @@
 import { ApiError, type Me, type Page } from '../api'
 import { busy, clearErrors, formValues, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
-import { formatDateTime } from '../i18n'
+import { formatDateTime, t } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { onLiveNotification, onLiveReconnect } from '../notifications'
 import { errorMessage } from '../pages/common'
@@ -248,11 +248,11 @@ export async function requestPage(ctx: PageContext): Promise<void> {
     if (when) {
       proposed = romeLocalToIso(when)
       if (proposed === null) {
-        showErrors(form, ct('formHasErrors'), { proposed_time: [ct('timeInvalid')] })
+        showErrors(form, t('formHasErrors'), { proposed_time: [ct('timeInvalid')] })
         return
       }
       if (new Date(proposed).getTime() <= Date.now()) {
-        showErrors(form, ct('formHasErrors'), { proposed_time: [ct('timeInPast')] })
+        showErrors(form, t('formHasErrors'), { proposed_time: [ct('timeInPast')] })
         return
       }
     }
@@ -263,7 +263,7 @@ export async function requestPage(ctx: PageContext): Promise<void> {
   const submitDecline = (form: HTMLFormElement): void => {
     const reason = (formValues(form).reason ?? '').trim()
     if (reason.length < 3) {
-      showErrors(form, ct('formHasErrors'), { reason: [ct('reasonTooShort')] })
+      showErrors(form, t('formHasErrors'), { reason: [ct('reasonTooShort')] })
       return
     }
     clearErrors(form)

@@ -10,6 +10,7 @@ import { ApiError, type Me, type Space } from '../api'
 import { busy, clearErrors, formValues, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
 import { icon } from '../icons'
+import { t } from '../i18n'
 import { loadingView, setTitle } from '../layout'
 import { breadcrumb, errorView, messageView, paragraphs, textareaField } from '../pages/scaffold'
 import { navigate, type PageContext } from '../router'
@@ -135,7 +136,7 @@ export async function servicePage(ctx: PageContext): Promise<void> {
     const v = formValues(form)
     const message = (v.message ?? '').trim()
     if (!message) {
-      showErrors(form, ct('formHasErrors'), { message: [ct('required')] })
+      showErrors(form, t('formHasErrors'), { message: [t('required')] })
       return
     }
     clearErrors(form)

@@ -1,6 +1,6 @@
 /** The feedback API (segnalazioni), as in API.md "Feedback" and qc_platform/feedback/schemas.py. */
 
-import { request, type Page } from '../api'
+import { pathId, query, request, type Page } from '../api'
 import { lang } from '../i18n'
 
 export type ReportStatus =
@@ -176,13 +176,6 @@ export interface NewReport {
 export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf']
 export const ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 
-function query(params: Record<string, string | number | boolean | null | undefined>): string {
-  const q = new URLSearchParams()
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v))
-  const s = q.toString()
-  return s ? `?${s}` : ''
-}
-
 /** Every page of a list (for the short ones: rules, committees, a report's updates). */
 async function all<T>(path: string, signal?: AbortSignal): Promise<T[]> {
   const items: T[] = []
@@ -201,8 +194,6 @@ async function all<T>(path: string, signal?: AbortSignal): Promise<T[]> {
   }
   return items
 }
-
-const id = (n: number): string => encodeURIComponent(String(n))
 
 // Categories are named in the UI language by the server; complexes are not localised.
 const categoryCache = new Map<string, Promise<Category[]>>()
@@ -229,7 +220,7 @@ export const feedback = {
     return complexCache
   },
   complex: (complexId: number, signal?: AbortSignal) =>
-    request<Complex>('GET', `/complexes/${id(complexId)}`, undefined, signal),
+    request<Complex>('GET', `/complexes/${pathId(complexId)}`, undefined, signal),
 
   reports: (
     filters: ReportFilters & { mine?: boolean; limit?: number; cursor?: string | null },
@@ -239,38 +230,38 @@ export const feedback = {
   inbox: (filters: ReportFilters & { limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
     request<Page<Report>>('GET', `/feedback/inbox${query({ ...filters })}`, undefined, signal),
   report: (reportId: number, signal?: AbortSignal) =>
-    request<Report>('GET', `/feedback/reports/${id(reportId)}`, undefined, signal),
+    request<Report>('GET', `/feedback/reports/${pathId(reportId)}`, undefined, signal),
   createReport: (payload: NewReport) => request<Report>('POST', '/feedback/reports', payload),
   updates: (reportId: number, signal?: AbortSignal) =>
-    all<ReportUpdate>(`/feedback/reports/${id(reportId)}/updates`, signal),
+    all<ReportUpdate>(`/feedback/reports/${pathId(reportId)}/updates`, signal),
   addUpdate: (reportId: number, payload: { body: string; status?: ReportStatus; internal?: boolean }) =>
-    request<ReportUpdate>('POST', `/feedback/reports/${id(reportId)}/updates`, payload),
-  support: (reportId: number) => request<Report>('POST', `/feedback/reports/${id(reportId)}/supports`),
+    request<ReportUpdate>('POST', `/feedback/reports/${pathId(reportId)}/updates`, payload),
+  support: (reportId: number) => request<Report>('POST', `/feedback/reports/${pathId(reportId)}/supports`),
   outcome: (reportId: number, payload: { solved: boolean; satisfaction: number }) =>
-    request<Report>('POST', `/feedback/reports/${id(reportId)}/outcome`, payload),
+    request<Report>('POST', `/feedback/reports/${pathId(reportId)}/outcome`, payload),
   reassign: (reportId: number, payload: { route_to: RouteTo; committee_id?: number | null }) =>
-    request<Report>('POST', `/feedback/reports/${id(reportId)}/reassign`, payload),
+    request<Report>('POST', `/feedback/reports/${pathId(reportId)}/reassign`, payload),
   attachments: (reportId: number, signal?: AbortSignal) =>
-    all<Attachment>(`/feedback/reports/${id(reportId)}/attachments`, signal),
+    all<Attachment>(`/feedback/reports/${pathId(reportId)}/attachments`, signal),
   upload(reportId: number, file: Blob, filename: string): Promise<Attachment> {
     const form = new FormData()
     form.append('file', file, filename)
-    return request<Attachment>('POST', `/feedback/reports/${id(reportId)}/attachments`, form)
+    return request<Attachment>('POST', `/feedback/reports/${pathId(reportId)}/attachments`, form)
   },
 
   rules: (signal?: AbortSignal) => all<RoutingRule>('/feedback/routing-rules', signal),
   createRule: (payload: { category: string; complex_id: number | null; route_to: RouteTo }) =>
     request<RoutingRule>('POST', '/feedback/routing-rules', payload),
-  deleteRule: (ruleId: number) => request<void>('DELETE', `/feedback/routing-rules/${id(ruleId)}`),
+  deleteRule: (ruleId: number) => request<void>('DELETE', `/feedback/routing-rules/${pathId(ruleId)}`),
 
   committees: (signal?: AbortSignal) => all<Committee>('/committees', signal),
-  committee: (committeeId: number) => request<Committee>('GET', `/committees/${id(committeeId)}`),
+  committee: (committeeId: number) => request<Committee>('GET', `/committees/${pathId(committeeId)}`),
   createCommittee: (payload: { name: string; complex_ids: number[] }) =>
     request<Committee>('POST', '/committees', payload),
   accredit: (committeeId: number, payload: { valid_from: string; valid_until: string }) =>
-    request<Accreditation>('POST', `/committees/${id(committeeId)}/accreditations`, payload),
+    request<Accreditation>('POST', `/committees/${pathId(committeeId)}/accreditations`, payload),
   addMember: (committeeId: number, userId: number) =>
-    request<Member>('POST', `/committees/${id(committeeId)}/members`, { user_id: userId }),
+    request<Member>('POST', `/committees/${pathId(committeeId)}/members`, { user_id: userId }),
 
   stats: (params: { complex_id: number; from?: string; to?: string }, signal?: AbortSignal) =>
     request<Stats>('GET', `/feedback/stats${query(params)}`, undefined, signal),

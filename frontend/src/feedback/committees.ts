@@ -3,7 +3,7 @@
 import { ApiError, type Me } from '../api'
 import { busy, clearErrors, formValues, inputField, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
-import { formatDate } from '../i18n'
+import { formatDate, t } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { requireUser } from '../pages/scaffold'
 import { isStaff } from '../roles'
@@ -137,10 +137,10 @@ export async function committeesPage(ctx: PageContext): Promise<void> {
     const values = formValues(form)
     if (form.dataset.action === 'accredit') {
       const wrong: Record<string, string[]> = {}
-      if (!values.valid_from) wrong.valid_from = [ft('required')]
-      if (!values.valid_until) wrong.valid_until = [ft('required')]
+      if (!values.valid_from) wrong.valid_from = [t('required')]
+      if (!values.valid_until) wrong.valid_until = [t('required')]
       if (Object.keys(wrong).length) {
-        showErrors(form, ft('formHasErrors'), wrong)
+        showErrors(form, t('formHasErrors'), wrong)
         return
       }
       void busy(form, async () => {
@@ -167,7 +167,7 @@ export async function committeesPage(ctx: PageContext): Promise<void> {
     if (form.dataset.action === 'member') {
       const userId = (values.user_id ?? '').trim()
       if (!/^\d+$/.test(userId)) {
-        showErrors(form, ft('formHasErrors'), { user_id: [userId ? ft('invalidNumber') : ft('required')] })
+        showErrors(form, t('formHasErrors'), { user_id: [userId ? ft('invalidNumber') : t('required')] })
         return
       }
       void busy(form, async () => {
@@ -191,13 +191,13 @@ export async function committeesPage(ctx: PageContext): Promise<void> {
       (input) => Number(input.value),
     )
     const wrong: Record<string, string[]> = {}
-    if (name.length < 2) wrong.name = [ft('required')]
+    if (name.length < 2) wrong.name = [t('required')]
     if (!ids.length) {
       showErrors(create, ft('pickComplex'), wrong)
       return
     }
     if (Object.keys(wrong).length) {
-      showErrors(create, ft('formHasErrors'), wrong)
+      showErrors(create, t('formHasErrors'), wrong)
       return
     }
     void busy(create, async () => {

@@ -442,11 +442,11 @@ export async function reportPage(ctx: PageContext): Promise<void> {
     const status = (values.status ?? '') as ReportStatus | ''
     const internal = form.querySelector<HTMLInputElement>(`#${COMMENT}-internal`)?.checked ?? false
     if (!body && !status) {
-      showErrors(form, ft('formHasErrors'), { body: [ft('emptyUpdate')] })
+      showErrors(form, t('formHasErrors'), { body: [ft('emptyUpdate')] })
       return
     }
     if (internal && status) {
-      showErrors(form, ft('formHasErrors'), { status: [ft('internalWithStatus')] })
+      showErrors(form, t('formHasErrors'), { status: [ft('internalWithStatus')] })
       return
     }
     clearErrors(form)

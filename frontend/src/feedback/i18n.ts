@@ -4,7 +4,7 @@
  * never downloads them. The language is the app's (../i18n.ts `lang()`).
  */
 
-import { lang } from '../i18n'
+import { dictionary } from '../i18n'
 
 const it = {
   status_submitted: 'Inviata',
@@ -31,8 +31,6 @@ const it = {
   author_staff: 'Personale del gestore',
 
   staffOnly: 'Questa pagina è riservata al personale del gestore.',
-  required: 'Campo obbligatorio.',
-  formHasErrors: 'Controlla i campi evidenziati.',
   progressLabel: 'A che punto è',
   stepDone: 'fatto',
   stepCurrent: 'stato attuale',
@@ -312,8 +310,6 @@ const en: Record<FKey, string> = {
   author_staff: 'Housing manager staff',
 
   staffOnly: 'This page is for the housing manager’s staff.',
-  required: 'This field is required.',
-  formHasErrors: 'Please check the highlighted fields.',
   progressLabel: 'Progress',
   stepDone: 'done',
   stepCurrent: 'current status',
@@ -563,13 +559,8 @@ const en: Record<FKey, string> = {
   makeReportCta: 'A problem in your complex? Make a report',
 }
 
-const dictionaries = { it, en }
+const strings = dictionary<FKey>({ it, en })
 
-export function ft(key: FKey): string {
-  return dictionaries[lang()][key]
-}
-
+export const ft = strings.t
 /** A string with `{name}` placeholders filled in. */
-export function ftf(key: FKey, values: Record<string, string | number>): string {
-  return ft(key).replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m))
-}
+export const ftf = strings.tf

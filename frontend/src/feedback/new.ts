@@ -124,7 +124,7 @@ function formView(categories: Category[], c: Choices): Safe {
 function problems(values: Record<string, string>, c: Choices): Record<string, string[]> {
   const out: Record<string, string[]> = {}
   const need = (name: string): void => {
-    if (!(values[name] ?? '').trim()) out[name] = [ft('required')]
+    if (!(values[name] ?? '').trim()) out[name] = [t('required')]
   }
   need('category')
   need('title')
@@ -133,7 +133,7 @@ function problems(values: Record<string, string>, c: Choices): Record<string, st
   const behalf = (values.on_behalf_of ?? '').trim()
   if (c.onBehalf) {
     if (behalf && !/^\d+$/.test(behalf)) out.on_behalf_of = [ft('invalidNumber')]
-    else if (!behalf && !c.own.has(Number(values.complex_id))) out.on_behalf_of = [ft('required')]
+    else if (!behalf && !c.own.has(Number(values.complex_id))) out.on_behalf_of = [t('required')]
   }
   return out
 }
@@ -177,7 +177,7 @@ export async function newReportPage(ctx: PageContext): Promise<void> {
     const values = formValues(form)
     const wrong = problems(values, c)
     if (Object.keys(wrong).length) {
-      showErrors(form, ft('formHasErrors'), wrong)
+      showErrors(form, t('formHasErrors'), wrong)
       return
     }
     clearErrors(form)

@@ -3,6 +3,7 @@
 import { ApiError, type Me } from '../api'
 import { busy, clearErrors, formValues, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
+import { t } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { errorMessage } from '../pages/common'
 import { pageStatus, requireUser, selectBox } from '../pages/scaffold'
@@ -175,7 +176,7 @@ export async function routingRulesPage(ctx: PageContext): Promise<void> {
     event.preventDefault()
     const values = formValues(form)
     if (!values.category) {
-      showErrors(form, ft('formHasErrors'), { category: [ft('required')] })
+      showErrors(form, t('formHasErrors'), { category: [t('required')] })
       return
     }
     void busy(form, async () => {

@@ -3,7 +3,7 @@
  * qc_platform/timebank/schemas.py, qc_platform/marketplace/schemas.py.
  */
 
-import { request, type Page } from '../api'
+import { pathId, query, request, type Page } from '../api'
 import { lang } from '../i18n'
 
 // --- time bank ---------------------------------------------------------------------------
@@ -160,24 +160,13 @@ export interface ListingFilters {
   cursor?: string | null
 }
 
-function query(params: Record<string, string | number | boolean | null | undefined>): string {
-  const q = new URLSearchParams()
-  for (const [k, v] of Object.entries(params)) {
-    if (v !== undefined && v !== null && v !== '' && v !== false) q.set(k, String(v))
-  }
-  const s = q.toString()
-  return s ? `?${s}` : ''
-}
-
-const id = (n: number): string => encodeURIComponent(String(n))
-
 // Categories are named in the UI language by the server.
 const categoryCache = new Map<string, Promise<Category[]>>()
 
 export const timebank = {
   myAccount: (signal?: AbortSignal) => request<Account>('GET', '/timebank/accounts/me', undefined, signal),
   entries: (accountId: number, options: { limit?: number; cursor?: string | null } = {}, signal?: AbortSignal) =>
-    request<Page<Entry>>('GET', `/timebank/accounts/${id(accountId)}/entries${query(options)}`, undefined, signal),
+    request<Page<Entry>>('GET', `/timebank/accounts/${pathId(accountId)}/entries${query(options)}`, undefined, signal),
   /** `key` is the Idempotency-Key: the same key and body never pay twice. */
   transfer: (payload: NewTransfer, key: string) =>
     request<Transfer>('POST', '/timebank/transfers', payload, undefined, { 'Idempotency-Key': key }),
@@ -197,33 +186,33 @@ export const market = {
   listings: (filters: ListingFilters, signal?: AbortSignal) =>
     request<Page<Listing>>('GET', `/marketplace/listings${query({ ...filters })}`, undefined, signal),
   listing: (listingId: number, signal?: AbortSignal) =>
-    request<Listing>('GET', `/marketplace/listings/${id(listingId)}`, undefined, signal),
+    request<Listing>('GET', `/marketplace/listings/${pathId(listingId)}`, undefined, signal),
   createListing: (payload: NewListing) => request<Listing>('POST', '/marketplace/listings', payload),
   setListingStatus: (listingId: number, status: 'open' | 'closed') =>
-    request<Listing>('PATCH', `/marketplace/listings/${id(listingId)}`, { status }),
-  withdrawListing: (listingId: number) => request<void>('DELETE', `/marketplace/listings/${id(listingId)}`),
+    request<Listing>('PATCH', `/marketplace/listings/${pathId(listingId)}`, { status }),
+  withdrawListing: (listingId: number) => request<void>('DELETE', `/marketplace/listings/${pathId(listingId)}`),
   flagListing: (listingId: number, reason: string) =>
-    request<Flag>('POST', `/marketplace/listings/${id(listingId)}/flags`, { reason }),
+    request<Flag>('POST', `/marketplace/listings/${pathId(listingId)}/flags`, { reason }),
 
   exchanges: (options: { status?: string; limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
     request<Page<Exchange>>('GET', `/marketplace/exchanges${query(options)}`, undefined, signal),
   exchange: (exchangeId: number, signal?: AbortSignal) =>
-    request<Exchange>('GET', `/marketplace/exchanges/${id(exchangeId)}`, undefined, signal),
+    request<Exchange>('GET', `/marketplace/exchanges/${pathId(exchangeId)}`, undefined, signal),
   propose: (payload: { listing_id: number; minutes: number; message: string }) =>
     request<Exchange>('POST', '/marketplace/exchanges', payload),
   act: (exchangeId: number, action: Exclude<ExchangeAction, 'review'>) =>
-    request<Exchange>('POST', `/marketplace/exchanges/${id(exchangeId)}/${action}`),
+    request<Exchange>('POST', `/marketplace/exchanges/${pathId(exchangeId)}/${action}`),
   messages: (exchangeId: number, options: { limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
-    request<Page<Message>>('GET', `/marketplace/exchanges/${id(exchangeId)}/messages${query(options)}`, undefined, signal),
+    request<Page<Message>>('GET', `/marketplace/exchanges/${pathId(exchangeId)}/messages${query(options)}`, undefined, signal),
   send: (exchangeId: number, body: string) =>
-    request<Message>('POST', `/marketplace/exchanges/${id(exchangeId)}/messages`, { body }),
+    request<Message>('POST', `/marketplace/exchanges/${pathId(exchangeId)}/messages`, { body }),
   review: (exchangeId: number, payload: { rating: number; comment: string }) =>
-    request<Review>('POST', `/marketplace/exchanges/${id(exchangeId)}/review`, payload),
+    request<Review>('POST', `/marketplace/exchanges/${pathId(exchangeId)}/review`, payload),
   flagExchange: (exchangeId: number, reason: string) =>
-    request<Flag>('POST', `/marketplace/exchanges/${id(exchangeId)}/flags`, { reason }),
+    request<Flag>('POST', `/marketplace/exchanges/${pathId(exchangeId)}/flags`, { reason }),
 
   flags: (options: { status?: FlagStatus; limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
     request<Page<Flag>>('GET', `/marketplace/flags${query(options)}`, undefined, signal),
   resolveFlag: (flagId: number, payload: { action: 'hide' | 'dismiss'; note: string | null }) =>
-    request<Flag>('POST', `/marketplace/flags/${id(flagId)}/resolve`, payload),
+    request<Flag>('POST', `/marketplace/flags/${pathId(flagId)}/resolve`, payload),
 }

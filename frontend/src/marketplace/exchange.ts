@@ -10,7 +10,7 @@
 import type { Me, Page } from '../api'
 import { busy, clearErrors, formValues, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
-import { formatDateTime } from '../i18n'
+import { formatDateTime, t } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { onLiveNotification, onLiveReconnect } from '../notifications'
 import { errorMessage, notFoundPage } from '../pages/common'
@@ -320,7 +320,7 @@ export async function exchangePage(ctx: PageContext): Promise<void> {
     event.preventDefault()
     const reason = (formValues(flag).reason ?? '').trim()
     if (reason.length < 3) {
-      showErrors(flag, mt('formHasErrors'), { reason: [mt('flagReasonShort')] })
+      showErrors(flag, t('formHasErrors'), { reason: [mt('flagReasonShort')] })
       return
     }
     clearErrors(flag)

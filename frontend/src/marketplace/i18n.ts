@@ -5,11 +5,9 @@
  * app's (../i18n.ts `lang()`).
  */
 
-import { lang } from '../i18n'
+import { dictionary } from '../i18n'
 
 const it = {
-  required: 'Campo obbligatorio.',
-  formHasErrors: 'Controlla i campi evidenziati.',
   loadMore: 'Mostra altri',
   you: 'Tu',
   youName: '{name} (tu)',
@@ -250,8 +248,6 @@ const it = {
 export type MKey = keyof typeof it
 
 const en: Record<MKey, string> = {
-  required: 'Required field.',
-  formHasErrors: 'Please check the highlighted fields.',
   loadMore: 'Show more',
   you: 'You',
   youName: '{name} (you)',
@@ -479,13 +475,8 @@ const en: Record<MKey, string> = {
   resolvedDismissed: 'Report dismissed.',
 }
 
-const dictionaries = { it, en }
+const strings = dictionary<MKey>({ it, en })
 
-export function mt(key: MKey): string {
-  return dictionaries[lang()][key]
-}
-
+export const mt = strings.t
 /** A string with `{name}` placeholders filled in. */
-export function mtf(key: MKey, values: Record<string, string | number>): string {
-  return mt(key).replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m))
-}
+export const mtf = strings.tf

@@ -7,7 +7,7 @@
 import { ApiError, type Me } from '../api'
 import { busy, clearErrors, formValues, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
-import { formatDateTime } from '../i18n'
+import { formatDateTime, t } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { errorMessage, notFoundPage } from '../pages/common'
 import { askToConfirm, breadcrumb, errorView, pageStatus, requireUser, textareaField } from '../pages/scaffold'
@@ -142,9 +142,9 @@ export async function listingPage(ctx: PageContext): Promise<void> {
     const wrong: Record<string, string[]> = {}
     if (minutes < 1) wrong.hours = [mt('durationZero')]
     else if (minutes > 1440) wrong.hours = [mt('durationTooLong')]
-    if (!message) wrong.message = [mt('required')]
+    if (!message) wrong.message = [t('required')]
     if (Object.keys(wrong).length) {
-      showErrors(propose, mt('formHasErrors'), wrong)
+      showErrors(propose, t('formHasErrors'), wrong)
       return
     }
     clearErrors(propose)
@@ -164,7 +164,7 @@ export async function listingPage(ctx: PageContext): Promise<void> {
     event.preventDefault()
     const reason = (formValues(flag).reason ?? '').trim()
     if (reason.length < 3) {
-      showErrors(flag, mt('formHasErrors'), { reason: [mt('flagReasonShort')] })
+      showErrors(flag, t('formHasErrors'), { reason: [mt('flagReasonShort')] })
       return
     }
     clearErrors(flag)

@@ -3,6 +3,7 @@
 import { ApiError } from '../api'
 import { busy, clearErrors, formValues, inputField, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
+import { t } from '../i18n'
 import { loadingView, setTitle } from '../layout'
 import { breadcrumb, errorView, requireUser, selectBox, textareaField } from '../pages/scaffold'
 import { navigate, type PageContext } from '../router'
@@ -85,16 +86,16 @@ export async function newListingPage(ctx: PageContext): Promise<void> {
     const wrong: Record<string, string[]> = {}
     const title = (v.title ?? '').trim()
     const description = (v.description ?? '').trim()
-    if (!v.category) wrong.category = [mt('required')]
-    if (!title) wrong.title = [mt('required')]
+    if (!v.category) wrong.category = [t('required')]
+    if (!title) wrong.title = [t('required')]
     else if (title.length < 3) wrong.title = [mt('titleTooShort')]
-    if (!description) wrong.description = [mt('required')]
+    if (!description) wrong.description = [t('required')]
     if (hasContact(title)) wrong.title = [mt('noContactsField')]
     if (hasContact(description)) wrong.description = [mt('noContactsField')]
     const minutes = durationValue(v)
     if (minutes > 1440) wrong.hours = [mt('durationTooLong')]
     if (Object.keys(wrong).length) {
-      showErrors(form, mt('formHasErrors'), wrong)
+      showErrors(form, t('formHasErrors'), wrong)
       return
     }
     clearErrors(form)

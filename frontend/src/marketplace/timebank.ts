@@ -11,7 +11,7 @@ import type { Page } from '../api'
 import { ApiError } from '../api'
 import { busy, clearErrors, formValues, inputField, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
-import { formatDateTime } from '../i18n'
+import { formatDateTime, t } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { onLiveNotification } from '../notifications'
 import { errorMessage } from '../pages/common'
@@ -192,13 +192,13 @@ export async function timebankPage(ctx: PageContext): Promise<void> {
     const wrong: Record<string, string[]> = {}
     const to = (values.to_account_id ?? '').trim()
     const minutes = durationValue(values)
-    if (!to) wrong.to_account_id = [mt('required')]
+    if (!to) wrong.to_account_id = [t('required')]
     else if (!/^\d{1,9}$/.test(to) || Number(to) < 1) wrong.to_account_id = [mt('invalidAccount')]
     else if (Number(to) === accountId) wrong.to_account_id = [mt('ownAccount')]
     if (minutes < 1) wrong.hours = [mt('durationZero')]
     else if (minutes > 1440) wrong.hours = [mt('durationTooLong')]
     if (Object.keys(wrong).length) {
-      showErrors(form, mt('formHasErrors'), wrong)
+      showErrors(form, t('formHasErrors'), wrong)
       return
     }
     clearErrors(form)

@@ -12,7 +12,7 @@
 import type { Me, Page } from '../api'
 import { busy, clearErrors, formValues, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
-import { formatDateTime, lang } from '../i18n'
+import { formatDateTime, lang, t } from '../i18n'
 import { alertBox } from '../layout'
 import type { LiveMessage, Message } from '../marketplace/api'
 import { onLiveMessage, onLiveReconnect } from '../notifications'
@@ -31,7 +31,6 @@ const WORDS = {
     messageLabel: 'Scrivi un messaggio',
     sendMessage: 'Invia il messaggio',
     messageEmpty: 'Scrivi qualcosa prima di inviare.',
-    formHasErrors: 'Controlla i campi evidenziati.',
     you: 'Tu',
   },
   en: {
@@ -42,7 +41,6 @@ const WORDS = {
     messageLabel: 'Write a message',
     sendMessage: 'Send the message',
     messageEmpty: 'Write something before sending.',
-    formHasErrors: 'Please check the highlighted fields.',
     you: 'You',
   },
 }
@@ -153,7 +151,7 @@ export function wireChat(
     event.preventDefault()
     const body = (formValues(send).body ?? '').trim()
     if (!body) {
-      showErrors(send, w('formHasErrors'), { body: [w('messageEmpty')] })
+      showErrors(send, t('formHasErrors'), { body: [w('messageEmpty')] })
       return
     }
     clearErrors(send)

@@ -77,6 +77,13 @@ export function sitePath(url: string | null | undefined): string | null {
 
 // --- fields ---------------------------------------------------------------------------------
 
+/** Euros as typed ("5", "7,50", "7.5", "€ 5") → cents; null when it is not an amount. */
+export function parseEuro(text: string): number | null {
+  const amount = text.trim().replace(/^€\s*/, '')
+  if (!/^\d{1,6}([.,]\d{1,2})?$/.test(amount)) return null
+  return Math.round(Number(amount.replace(',', '.')) * 100)
+}
+
 export function fieldId(formId: string, name: string): string {
   // `${formId}-status` is the form's live region (../forms.ts statusRegion)
   return name === 'status' ? `${formId}-status-field` : `${formId}-${name}`
