@@ -42,7 +42,15 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from qc_platform import feedback, notifications, places, timebank
+    from qc_platform import (
+        activities,
+        catalogue,
+        feedback,
+        marketplace,
+        notifications,
+        places,
+        timebank,
+    )
     from qc_platform.accounts import auth
     from qc_platform.core import csrf, errors, http, idempotency  # noqa: F401 - its table
     from qc_platform.extensions import api, db, limiter, migrate, socketio
@@ -78,11 +86,10 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
     http.init_app(app)
     app.before_request(csrf.check_csrf)
-    places.init_app(app)
-    feedback.init_app(app)
-    timebank.init_app(app)
-
     notifications.init_app(app)
+    # Each module registers what it owns: scopes, notification kinds and their receivers.
+    for module in (places, timebank, feedback, marketplace, catalogue, activities):
+        module.init_app(app)
 
     socketio.init_app(
         app,

@@ -1,1 +1,5 @@
 """Marketplace of neighbours' help, paid in time-bank hours: listings, exchanges, messages."""
+
+
+def init_app(app) -> None:
+    from qc_platform.marketplace import notifications  # noqa: F401 - registers kinds and receivers

@@ -1,6 +1,15 @@
-"""Notifications: stored notifications, the Socket.IO live channel, e-mail."""
+"""Notifications, generic: the store, preferences, the outbox and mailer, live delivery.
+
+Domain modules declare their own kinds and receivers in their ``notifications.py`` and
+call :func:`notify`; this package imports none of them.
+"""
+
+from qc_platform.notifications.kinds import register_kind
+from qc_platform.notifications.service import notify
+
+__all__ = ["init_app", "notify", "register_kind"]
 
 
 def init_app(app) -> None:
-    # Importing registers the Socket.IO handlers and the signal receivers.
+    # Importing registers the Socket.IO handlers and the receivers of accounts' signals.
     from qc_platform.notifications import live, receivers  # noqa: F401
