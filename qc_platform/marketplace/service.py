@@ -7,13 +7,13 @@ state change: if the payment is refused (below the floor), the error rolls both 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from qc_platform.accounts.service import users_with_role
 from qc_platform.core.clock import utcnow
+from qc_platform.core.contact_details import refuse_contact_details
 from qc_platform.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from qc_platform.core.permissions import Role
 from qc_platform.core.seeding import load_data, seed_by_code
@@ -39,11 +39,6 @@ from qc_platform.marketplace.models import (
 from qc_platform.places.models import Complex, Space
 from qc_platform.timebank import service as timebank
 from qc_platform.timebank.models import TransferKind
-
-# Contact details do not belong in a listing every signed-in neighbour can read: people
-# talk through the exchange's private messages instead.
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_PHONE = re.compile(r"(?:\+|\b00)?\d(?:[\s./-]?\d){7,}")
 
 
 def seed_categories() -> dict[str, int]:
@@ -71,10 +66,11 @@ def category_by_code(code: str) -> MarketplaceCategory:
 
 
 def _check_no_contact_details(data: dict) -> None:
-    for field in ("title", "description"):
-        value = data.get(field) or ""
-        if _EMAIL.search(value) or _PHONE.search(value):
-            raise InvalidInput("marketplace.contact_details", errors={field: ["contact details"]})
+    # Every signed-in neighbour reads a listing: people talk through the exchange's
+    # private messages instead.
+    refuse_contact_details(
+        data, ("title", "description"), message_key="marketplace.contact_details"
+    )
 
 
 def _check_place(data: dict) -> None:

@@ -42,6 +42,12 @@ register_messages(
             "it": "Il limite non può superare il saldo attuale del conto ({balance} minuti).",
             "en": "The limit cannot be above the account's current balance ({balance} minutes).",
         },
+        "timebank.contact_details": {
+            "it": "Per la tua sicurezza non scrivere numeri di telefono o indirizzi e-mail "
+            "in «Per cosa?»: lo legge chi riceve le ore.",
+            "en": "For your safety, do not put phone numbers or e-mail addresses in "
+            "“What for?”: whoever receives the hours reads it.",
+        },
         "timebank.not_your_account": {
             "it": "Puoi pagare solo dal tuo conto o da quello della tua organizzazione.",
             "en": "You can only pay from your own account or your organisation's.",

@@ -5,7 +5,7 @@ What the database itself guarantees (so that no bug or admin can corrupt it):
   reversal may ever point at it;
 - an entry belongs to a transfer and is never zero;
 - an account belongs to exactly one user or one organisation, and its balance is never
-  below its floor;
+  below its floor (0 for a person until they are a verified tenant, see accounts.py);
 - transfers and entries cannot be updated or deleted (triggers, see the migration).
 That every balance equals the sum of its entries, and that each transfer's two entries
 cancel out, is the service's job, checked by ``GET /timebank/audit``.
@@ -15,14 +15,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, event
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qc_platform.core.clock import utcnow
 from qc_platform.core.db import TimestampMixin, UTCDateTime
 from qc_platform.extensions import db
 
-DEFAULT_FLOOR_MINUTES = -600
+#: How far below zero a verified tenant's and an organisation's account may go (the
+#: fallback of QC_TIMEBANK_FLOOR_MINUTES). Other people's accounts start at 0: a fresh
+#: registration must not be able to pay hours it never earned (throwaway accounts would
+#: mint them).
+CREDIT_FLOOR_MINUTES = -600
 
 
 class TransferKind:
@@ -45,7 +49,11 @@ class TimeAccount(TimestampMixin, db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), unique=True)
     balance_minutes: Mapped[int] = mapped_column(default=0, nullable=False)
-    floor_minutes: Mapped[int] = mapped_column(default=DEFAULT_FLOOR_MINUTES, nullable=False)
+    floor_minutes: Mapped[int] = mapped_column(default=0, nullable=False)
+    #: Staff chose this floor: becoming a tenant no longer moves it.
+    floor_set_by_staff: Mapped[bool] = mapped_column(
+        default=False, server_default=false(), nullable=False
+    )
 
     user = relationship("User", lazy="joined")
     organisation = relationship("Organisation", lazy="joined")

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
 from qc_platform.core import audit
+from qc_platform.core.contact_details import refuse_contact_details
 from qc_platform.core.errors import Conflict, InvalidInput, NotFound
 from qc_platform.extensions import db
 from qc_platform.timebank import messages  # noqa: F401 - registers the texts
@@ -74,7 +75,12 @@ def transfer(
     reverses: Transfer | None = None,
     reason: str | None = None,
 ) -> Transfer:
-    """Move ``minutes`` from one account to another, or raise and write nothing."""
+    """Move ``minutes`` from one account to another, or raise and write nothing.
+
+    The payer may not go below its floor. A memo a person typed (a plain transfer) may
+    hold no contact details: it lands in the ledger of whichever account they choose to
+    pay, so it would reach strangers the way a listing does.
+    """
     if not isinstance(minutes, int) or isinstance(minutes, bool):
         raise InvalidInput("timebank.minutes_range", errors={"minutes": ["invalid"]})
     if not 1 <= minutes <= MAX_TRANSFER_MINUTES:
@@ -85,6 +91,8 @@ def transfer(
         )
     if from_account_id == to_account_id:
         raise InvalidInput("timebank.self_transfer", errors={"to_account_id": ["same account"]})
+    if kind == TransferKind.TRANSFER:
+        refuse_contact_details({"memo": memo}, ("memo",), message_key="timebank.contact_details")
     accounts = _lock(from_account_id, to_account_id)
     if to_account_id not in accounts:
         raise InvalidInput("timebank.unknown_payee", errors={"to_account_id": ["unknown"]})
@@ -159,6 +167,7 @@ def reverse(*, actor, transfer_id: int, reason: str) -> Transfer:
 
 
 def set_floor(*, actor, account_id: int, floor_minutes: int) -> TimeAccount:
+    """Staff choose an account's floor; it is theirs from then on (a tenancy keeps it)."""
     account = _lock(account_id).get(account_id)
     if account is None:
         raise NotFound("timebank.account_not_found")
@@ -166,6 +175,7 @@ def set_floor(*, actor, account_id: int, floor_minutes: int) -> TimeAccount:
         raise Conflict("timebank.floor_above_balance", balance=account.balance_minutes)
     previous = account.floor_minutes
     account.floor_minutes = floor_minutes
+    account.floor_set_by_staff = True
     audit.record(
         actor=actor,
         action="timebank.floor_changed",

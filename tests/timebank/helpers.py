@@ -5,10 +5,17 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from qc_platform.extensions import db
+from qc_platform.places.models import Complex
 from qc_platform.timebank import service
 from qc_platform.timebank.models import LedgerEntry, TimeAccount, Transfer
 
 API = "/api/v1"
+
+
+def tenancy() -> tuple[str, str, int]:
+    """A tenant grant (of the first complex) for ``user_with_roles``: a verified tenant's
+    account may go below zero, a newcomer's may not."""
+    return ("tenant", "complex", db.session.scalar(select(func.min(Complex.id))))
 
 
 def account_of(user) -> TimeAccount:

@@ -17,7 +17,7 @@ from qc_platform.core.errors import Conflict, InvalidInput, NotFound
 from qc_platform.extensions import db
 from qc_platform.timebank import service
 from qc_platform.timebank.models import (
-    DEFAULT_FLOOR_MINUTES,
+    CREDIT_FLOOR_MINUTES,
     LedgerEntry,
     TimeAccount,
     Transfer,
@@ -25,22 +25,29 @@ from qc_platform.timebank.models import (
 )
 from tests.accounts.factories import UserFactory, user_with_roles
 from tests.places.factories import OrganisationFactory
-from tests.timebank.helpers import account_of, entries_sum, ledger_rows, stored_balance
+from tests.timebank.helpers import (
+    account_of,
+    entries_sum,
+    ledger_rows,
+    stored_balance,
+    tenancy,
+)
 
 
 @pytest.fixture
 def alice():
-    return account_of(UserFactory())
+    """A verified tenant: may go below zero, down to the credit floor."""
+    return account_of(user_with_roles(tenancy()))
 
 
 @pytest.fixture
 def bruno():
-    return account_of(UserFactory())
+    return account_of(user_with_roles(tenancy()))
 
 
 @pytest.fixture
 def carla():
-    return account_of(UserFactory())
+    return account_of(user_with_roles(tenancy()))
 
 
 @pytest.fixture
@@ -65,10 +72,11 @@ def audit_rows(action: str) -> list[AuditEntry]:
 # --- accounts ----------------------------------------------------------------------------------
 
 
-def test_every_new_user_gets_an_empty_account_with_the_default_floor():
+def test_every_new_user_gets_an_empty_account_that_may_not_go_below_zero():
     user = UserFactory()
     [account] = db.session.scalars(select(TimeAccount).where(TimeAccount.user_id == user.id))
-    assert (account.balance_minutes, account.floor_minutes) == (0, DEFAULT_FLOOR_MINUTES)
+    assert (account.balance_minutes, account.floor_minutes) == (0, 0)
+    assert account.floor_set_by_staff is False
     assert account.organisation_id is None
     assert account.owner_name == user.display_name
 
@@ -78,7 +86,7 @@ def test_every_new_organisation_gets_its_own_account():
     [account] = db.session.scalars(
         select(TimeAccount).where(TimeAccount.organisation_id == organisation.id)
     )
-    assert (account.balance_minutes, account.floor_minutes) == (0, DEFAULT_FLOOR_MINUTES)
+    assert (account.balance_minutes, account.floor_minutes) == (0, CREDIT_FLOOR_MINUTES)
     assert account.user_id is None
     assert account.owner_name == organisation.name
     assert service.account_of_organisation(organisation.id).id == account.id
@@ -110,7 +118,7 @@ def test_a_transfer_writes_two_opposite_entries_and_moves_both_balances(alice, b
 def test_the_payer_may_reach_its_floor_exactly_but_not_pass_it(alice, bruno):
     pay(alice, bruno, 600 - 1)
     pay(alice, bruno, 1)
-    assert stored_balance(alice.id) == DEFAULT_FLOOR_MINUTES
+    assert stored_balance(alice.id) == CREDIT_FLOOR_MINUTES
 
     before = ledger_rows()
     with pytest.raises(Conflict) as refused:
@@ -266,7 +274,7 @@ def test_staff_can_lower_a_floor_and_the_change_is_audited(alice, bruno, staff):
         "timebank_account",
         alice.id,
     )
-    assert row.details == {"from": DEFAULT_FLOOR_MINUTES, "to": -1200}
+    assert row.details == {"from": CREDIT_FLOOR_MINUTES, "to": -1200}
 
 
 def test_a_raised_floor_limits_the_next_transfers(alice, bruno, staff):
@@ -282,7 +290,7 @@ def test_a_floor_may_equal_the_balance_but_not_exceed_it(alice, bruno, staff):
         service.set_floor(actor=staff, account_id=alice.id, floor_minutes=-299)
     assert refused.value.message_key == "timebank.floor_above_balance"
     assert refused.value.params["balance"] == -300
-    assert db.session.get(TimeAccount, alice.id).floor_minutes == DEFAULT_FLOOR_MINUTES
+    assert db.session.get(TimeAccount, alice.id).floor_minutes == CREDIT_FLOOR_MINUTES
     assert audit_rows("timebank.floor_changed") == []
 
     service.set_floor(actor=staff, account_id=alice.id, floor_minutes=-300)
