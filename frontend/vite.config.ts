@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -58,6 +58,65 @@ function icons(): Plugin {
       }
       Object.assign(out, OWN_ICONS)
       return `export default ${JSON.stringify(out)}`
+    },
+  }
+}
+
+/** The web app's pages, one table shared with the server (qc_platform/webapp/__init__.py). */
+const PAGES_TABLE = resolve(root, '../qc_platform/webapp/pages.json')
+
+interface PageEntry {
+  /** Flask syntax: `/scambi/<int:exchange_id>`, `/spazi/<slug>`. */
+  path: string
+  /** The module under src/, without `.ts`. */
+  module: string
+  /** The function the module exports for the page. */
+  export: string
+  /** In the main bundle (and the service worker's precache); otherwise a chunk of its own. */
+  eager?: boolean
+  /** The server sends the page with a server-rendered head; nothing changes here. */
+  head?: string
+}
+
+/**
+ * `virtual:qc-pages`: `[{ path, page }, …]` in the table's order. An eager page's module is
+ * imported statically; any other page is a `lazyPage` whose module is a dynamic `import()`,
+ * so Vite puts it in its own chunk, loaded on first visit.
+ */
+function pages(): Plugin {
+  const id = 'virtual:qc-pages'
+  const resolved = '\0' + id
+  return {
+    name: 'qc-pages',
+    resolveId(source) {
+      return source === id ? resolved : undefined
+    },
+    load(loadId) {
+      if (loadId !== resolved) return undefined
+      this.addWatchFile(PAGES_TABLE)
+      const table = JSON.parse(readFileSync(PAGES_TABLE, 'utf8')) as { pages: PageEntry[] }
+      const imports = ["import { lazyPage } from '/src/pages/common.ts'"]
+      const entries: string[] = []
+      table.pages.forEach((entry, i) => {
+        const file = resolve(root, 'src', `${entry.module}.ts`)
+        if (!/^[a-z]+\/[a-z]+$/.test(entry.module) || !existsSync(file)) {
+          throw new Error(`pages.json: ${entry.path}: no module src/${entry.module}.ts`)
+        }
+        const exported = new RegExp(`^export (async )?(function|const) ${entry.export}\\b`, 'm')
+        if (!/^[A-Za-z]+$/.test(entry.export) || !exported.test(readFileSync(file, 'utf8'))) {
+          throw new Error(`pages.json: ${entry.path}: src/${entry.module}.ts exports no ${entry.export}`)
+        }
+        const from = JSON.stringify(`/src/${entry.module}.ts`)
+        const path = JSON.stringify(entry.path)
+        if (entry.eager) {
+          imports.push(`import { ${entry.export} as page${i} } from ${from}`)
+          entries.push(`{ path: ${path}, page: page${i} }`)
+        } else {
+          const pick = `(m) => m.${entry.export}`
+          entries.push(`{ path: ${path}, page: lazyPage(() => import(${from}), ${pick}) }`)
+        }
+      })
+      return `${imports.join('\n')}\nexport default [\n  ${entries.join(',\n  ')},\n]\n`
     },
   }
 }
@@ -131,7 +190,7 @@ function postBuild(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [icons(), postBuild()],
+  plugins: [icons(), pages(), postBuild()],
   build: {
     outDir,
     emptyOutDir: true,

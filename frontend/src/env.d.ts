@@ -18,3 +18,10 @@ declare module 'virtual:qc-icons' {
   >
   export default paths
 }
+
+declare module 'virtual:qc-pages' {
+  import type { Page } from './router'
+  /** The pages of qc_platform/webapp/pages.json, in its order (vite.config.ts, `pages`). */
+  const pages: { path: string; page: Page }[]
+  export default pages
+}

@@ -1,11 +1,7 @@
 /**
- * A tiny history-API router. The server serves index.html for exactly the app's paths
- * (/, /spazi/<slug>, /accedi, /registrati, /profilo, /notifiche, /notifiche/preferenze,
- * /segnalazioni, /segnalazioni/nuova, /segnalazioni/<id>, /casella,
- * /gestione/instradamento, /gestione/comitati, /complessi/<id>/servizio, /servizi/…,
- * /organizzazioni/<slug>, /gestione/servizi, /attivita, /attivita/mie, /attivita/<id>,
- * /gestione/attivita, /kiosk/<slug> … — see CLIENT_ROUTES
- * in qc_platform/webapp); every other link is left to the browser.
+ * A tiny history-API router. Its pages are those of qc_platform/webapp/pages.json (main.ts
+ * adds them), the table the server reads too, so it answers exactly these paths with the
+ * app; every other link is left to the browser.
  */
 
 export interface PageContext {
@@ -32,13 +28,19 @@ let current: AbortController | null = null
 let pendingFlash: string | null = null
 let afterRender: (path: string) => void = () => undefined
 
+/**
+ * `path` in the server's (Flask) syntax: `/scambi/<int:exchange_id>` gives the page
+ * `params.exchange_id`. Any segment matches a parameter (the page checks it and says when
+ * there is nothing there); a path without parameters wins over one with, whatever the order.
+ */
 export function route(path: string, page: Page): void {
   const keys: string[] = []
-  const source = path.replace(/:([a-z]+)/g, (_m, key: string) => {
+  const source = path.replace(/<(?:[a-z]+:)?([a-z_]+)>/g, (_m, key: string) => {
     keys.push(key)
     return '([^/]+)'
   })
   routes.push({ pattern: new RegExp(`^${source}/?$`), keys, page })
+  routes.sort((a, b) => a.keys.length - b.keys.length)
 }
 
 export function setNotFound(page: Page): void {

@@ -1,8 +1,9 @@
 """Serves the built web app (``frontend/dist``), the API docs page and the health check.
 
 The web app is a static bundle that talks to the public API like any other client.
-Known client-side routes get ``index.html``; files of the build are served as they
-are, gzip-compressed when the client accepts it; anything else is a JSON 404.
+The pages of ``pages.json`` get ``index.html`` (a page with a ``head`` gets it with that
+page's server-rendered ``<head>`` additions); files of the build are served as they are,
+gzip-compressed when the client accepts it; anything else is a JSON 404.
 """
 
 from __future__ import annotations
@@ -21,42 +22,12 @@ from werkzeug.security import safe_join
 
 bp = Blueprint("webapp", __name__)
 
-# Paths the web app routes on the client; the server answers them with index.html.
-CLIENT_ROUTES = (
-    "/",
-    "/accedi",
-    "/registrati",
-    "/profilo",
-    "/spazi/<slug>",
-    "/notifiche",
-    "/notifiche/preferenze",
-    "/segnalazioni",
-    "/segnalazioni/nuova",
-    "/segnalazioni/<int:report_id>",
-    "/casella",
-    "/gestione/instradamento",
-    "/gestione/comitati",
-    "/complessi/<int:complex_id>/servizio",
-    "/banca-del-tempo",
-    "/scambi",
-    "/scambi/miei",
-    "/scambi/annunci/nuovo",
-    "/scambi/annunci/<int:listing_id>",
-    "/scambi/<int:exchange_id>",
-    "/moderazione",
-    "/servizi",
-    "/servizi/<int:service_id>",
-    "/servizi/richieste",
-    "/servizi/richieste/<int:request_id>",
-    "/organizzazioni/<slug>",
-    "/gestione/servizi",
-    "/attivita",
-    "/attivita/mie",
-    "/attivita/<int:activity_id>",
-    "/gestione/attivita",
-    "/kiosk/<slug>",
+# The web app's pages: one table for the server (which answers them with index.html, or
+# with a head of its own) and the client's router (vite.config.ts builds it from the same
+# file). See frontend/README.md, "Adding a page".
+PAGES: tuple[dict, ...] = tuple(
+    json.loads((Path(__file__).with_name("pages.json")).read_text(encoding="utf-8"))["pages"]
 )
-ACTIVITY_PAGE = "/attivita/<int:activity_id>"
 _COMPRESSIBLE = {".html", ".js", ".css", ".svg", ".json", ".webmanifest", ".txt", ".map", ".ttf"}
 _IMMUTABLE_DIR = "assets"
 
@@ -150,11 +121,12 @@ def activity_page(activity_id: int):
     return _response(gzip.compress(body) if compress else body, "text/html", gzipped=compress)
 
 
-for rule in CLIENT_ROUTES:
-    if rule == ACTIVITY_PAGE:
-        bp.add_url_rule(rule, view_func=activity_page, methods=["GET"])
-    else:
-        bp.add_url_rule(rule, view_func=index, methods=["GET"])
+# A page's "head" in pages.json → the view that renders it.
+HEADS = {"activity": activity_page}
+
+for _page in PAGES:
+    _view = HEADS[_page["head"]] if "head" in _page else index
+    bp.add_url_rule(_page["path"], view_func=_view, methods=["GET"])
 
 
 # Build output: the hashed assets and a few folders, plus root files such as sw.js.

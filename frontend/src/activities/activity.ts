@@ -131,11 +131,11 @@ function putJsonLd(data: Record<string, unknown>, signal: AbortSignal): void {
 export async function activityPage(ctx: PageContext): Promise<void> {
   const { main, signal, params } = ctx
   setTitle(at('activityTitle'))
-  if (!/^\d{1,9}$/.test(params.id ?? '')) {
+  if (!/^\d{1,9}$/.test(params.activity_id ?? '')) {
     setHtml(main, messageView(at('activityNotFound'), at('activityNotFoundText'), backLink()))
     return
   }
-  const activityId = Number(params.id)
+  const activityId = Number(params.activity_id)
   setHtml(main, loadingView())
   let a: Activity
   let me: Me | null

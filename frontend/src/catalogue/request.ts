@@ -145,11 +145,11 @@ function pageView(r: ServiceRequest, me: Me): Safe {
 export async function requestPage(ctx: PageContext): Promise<void> {
   const { main, signal, params } = ctx
   setTitle(ct('requestTitle'))
-  if (!/^\d{1,9}$/.test(params.id ?? '')) {
+  if (!/^\d{1,9}$/.test(params.request_id ?? '')) {
     setHtml(main, messageView(ct('requestTitle'), ct('requestTitle')))
     return
   }
-  const requestId = Number(params.id)
+  const requestId = Number(params.request_id)
   const link = `/servizi/richieste/${requestId}`
   setHtml(main, loadingView())
   let me: Me | null

@@ -97,11 +97,11 @@ function pageView(s: Service, space: Space | null, category: string, me: Me | nu
 export async function servicePage(ctx: PageContext): Promise<void> {
   const { main, signal, params } = ctx
   setTitle(ct('serviceTitle'))
-  if (!/^\d{1,9}$/.test(params.id ?? '')) {
+  if (!/^\d{1,9}$/.test(params.service_id ?? '')) {
     setHtml(main, messageView(ct('serviceNotFoundTitle'), ct('serviceNotFoundTitle'), backLink()))
     return
   }
-  const serviceId = Number(params.id)
+  const serviceId = Number(params.service_id)
   setHtml(main, loadingView())
   let s: Service
   let me: Me | null

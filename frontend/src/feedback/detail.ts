@@ -311,7 +311,7 @@ async function loadAttachments(
 
 export async function reportPage(ctx: PageContext): Promise<void> {
   const { main, signal, flash } = ctx
-  const raw = ctx.params.id ?? ''
+  const raw = ctx.params.report_id ?? ''
   const reportId = /^\d{1,12}$/.test(raw) ? Number(raw) : NaN
   setTitle(ft('reportsTitle'))
   setHtml(main, loadingView())

@@ -154,7 +154,7 @@ function statsView(stats: Stats, categories: Category[]): Safe {
 
 export async function serviceLevelPage(ctx: PageContext): Promise<void> {
   const { main, signal } = ctx
-  const raw = ctx.params.id ?? ''
+  const raw = ctx.params.complex_id ?? ''
   const complexId = /^\d{1,12}$/.test(raw) ? Number(raw) : NaN
   const asked = new URLSearchParams(location.search).get('periodo')
   const period: Period = (PERIODS as readonly string[]).includes(asked ?? '') ? (asked as Period) : '365'

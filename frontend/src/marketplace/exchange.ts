@@ -154,11 +154,11 @@ function pageView(x: Exchange, me: Me): Safe {
 
 export async function exchangePage(ctx: PageContext): Promise<void> {
   const { main, signal, params } = ctx
-  if (!/^\d{1,9}$/.test(params.id ?? '')) {
+  if (!/^\d{1,9}$/.test(params.exchange_id ?? '')) {
     notFoundPage(ctx)
     return
   }
-  const exchangeId = Number(params.id)
+  const exchangeId = Number(params.exchange_id)
   const link = `/scambi/${exchangeId}`
   setTitle(mt('exchangeTitle'))
   setHtml(main, loadingView())

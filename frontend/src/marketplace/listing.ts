@@ -106,11 +106,11 @@ function pageView(listing: Listing, categories: Map<string, Category>): Safe {
 
 export async function listingPage(ctx: PageContext): Promise<void> {
   const { main, signal, params } = ctx
-  if (!/^\d{1,9}$/.test(params.id ?? '')) {
+  if (!/^\d{1,9}$/.test(params.listing_id ?? '')) {
     notFoundPage(ctx)
     return
   }
-  const listingId = Number(params.id)
+  const listingId = Number(params.listing_id)
   setTitle(mt('listingTitle'))
   setHtml(main, loadingView())
   let me: Me | null
