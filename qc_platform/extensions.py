@@ -15,5 +15,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 api = Api()
-limiter = Limiter(key_func=get_remote_address)
+# While the storage (Redis) is unreachable, limits are counted in this process's memory
+# (one warning when it goes away): a Redis outage must not turn every limited route into
+# a 500. Flask-Limiter checks the storage again, with backoff, and returns to it.
+limiter = Limiter(key_func=get_remote_address, in_memory_fallback_enabled=True)
 socketio = SocketIO()

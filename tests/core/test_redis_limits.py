@@ -6,8 +6,12 @@ it the test is skipped, unless ``QC_REQUIRE_REDIS=1`` makes that a failure.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import socket
+import subprocess
+import threading
 
 import pytest
 
@@ -74,3 +78,99 @@ def test_two_app_instances_share_the_login_counter(
     assert login(app_a).status_code == 429
     # The counter is in Redis, under this test's prefix.
     assert list(client.scan_iter(match=f"*{key_prefix}*"))
+
+
+# --- Redis goes away: the limits carry on in memory -------------------------------------
+
+REDIS_SERVER = "/usr/bin/redis-server"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def own_redis():
+    """A redis-server of this test's own, which the test may stop (never the shared one)."""
+    if not os.path.exists(REDIS_SERVER):
+        if os.environ.get("QC_REQUIRE_REDIS") == "1":
+            pytest.fail(f"QC_REQUIRE_REDIS=1 but {REDIS_SERVER} is missing")
+        pytest.skip(f"{REDIS_SERVER} is missing")
+    import redis
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port)]
+        + ["--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    try:
+        for _ in range(100):  # up within a few seconds, or a failure
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert server.poll() is None, "redis-server did not start"
+                threading.Event().wait(0.05)
+        else:
+            pytest.fail("redis-server did not answer")
+        yield url, client, server
+    finally:
+        client.close()
+        if server.poll() is None:
+            server.kill()
+        server.wait()
+
+
+def test_rate_limits_fall_back_to_memory_while_redis_is_down(
+    own_redis, make_app, isolated_limiter, caplog
+):
+    url, client, server = own_redis
+    app = make_app(
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=url,
+        QC_LOGIN_RATE_LIMIT="4 per minute",
+        QC_REGISTER_RATE_LIMIT="50 per minute",
+        QC_ACCOUNT_LOGIN_RATE_LIMIT="50 per minute",
+    )
+    http = app.test_client()
+    email = UserFactory().email
+    wrong = {"email": "nessuno@example.org", "password": "tentativo-sbagliato"}
+
+    def login():
+        return http.post(f"{API}/auth/login", json=wrong)
+
+    assert login().status_code == 401
+    assert login().status_code == 401
+    assert list(client.scan_iter()), "the counters are in this Redis"
+
+    server.kill()  # Redis dies mid-test
+    server.wait()
+    caplog.set_level(logging.WARNING)
+
+    # Rate-limited routes still answer, and are still limited, now from memory.
+    statuses = [login().status_code for _ in range(5)]
+    assert statuses == [401, 401, 401, 401, 429]
+    registered = http.post(
+        f"{API}/auth/register",
+        json={
+            "email": "nuova@example.org",
+            "password": "una-password-lunga",
+            "display_name": "Nuova Persona",
+        },
+    )
+    assert registered.status_code == 201
+    token = http.post(
+        f"{API}/auth/tokens",
+        json={"email": email, "password": TEST_PASSWORD, "name": "script"},
+    )
+    assert token.status_code == 201
+    # One warning for the outage, not one per request.
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]
+    assert "in-memory" in warnings[0].getMessage()
