@@ -65,6 +65,7 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict:
     allowed_origins = [
         origin.strip() for origin in env.get("QC_ALLOWED_ORIGINS", "").split(",") if origin.strip()
     ]
+    session_idle_minutes = int(env.get("QC_SESSION_IDLE_MINUTES", "20160"))
 
     return {
         "QC_ENV": qc_env,
@@ -91,7 +92,9 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": production,
-        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+        # Flask refuses a cookie signed longer ago than this; a session in use is re-signed
+        # every minute, so the idle time (QC_SESSION_IDLE_MINUTES) is what ends it.
+        "PERMANENT_SESSION_LIFETIME": max(60 * 60 * 24 * 14, session_idle_minutes * 60),
         # Request size: JSON bodies are capped at 1 MB; uploads (later modules) at 6 MB.
         "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
         "QC_MAX_JSON_BYTES": 1024 * 1024,
@@ -100,6 +103,15 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "QC_LOGIN_RATE_LIMIT": env.get("QC_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Wrong passwords per account, whatever the address: login, token creation and
+        # password change share this budget.
+        "QC_ACCOUNT_LOGIN_RATE_LIMIT": env.get(
+            "QC_ACCOUNT_LOGIN_RATE_LIMIT", "10 per 15 minutes;50 per day"
+        ),
+        # A signed-in session unused this long ends (minutes): 14 days, 2 hours for a
+        # person holding staff or admin.
+        "QC_SESSION_IDLE_MINUTES": session_idle_minutes,
+        "QC_STAFF_SESSION_IDLE_MINUTES": int(env.get("QC_STAFF_SESSION_IDLE_MINUTES", "120")),
         "QC_REPORT_RATE_LIMIT": env.get("QC_REPORT_RATE_LIMIT", "10 per hour;30 per day"),
         # First answer to a report due within this many working hours (Milan calendar).
         "QC_FEEDBACK_SLA_HOURS": int(env.get("QC_FEEDBACK_SLA_HOURS", "48")),

@@ -52,6 +52,14 @@ register_messages(
             "it": "Questa richiesta è già stata decisa.",
             "en": "This request has already been decided.",
         },
+        "accounts.wrong_password": {
+            "it": "La password attuale non è corretta.",
+            "en": "The current password is wrong.",
+        },
+        "accounts.token_days": {
+            "it": "La durata del token va da 1 a 365 giorni.",
+            "en": "A token lasts from 1 to 365 days.",
+        },
         "accounts.password_too_short": {
             "it": "La password deve avere almeno 10 caratteri.",
             "en": "The password must be at least 10 characters long.",

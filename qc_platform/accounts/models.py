@@ -1,4 +1,4 @@
-"""Users, their role grants, personal API tokens and tenancy verifications."""
+"""Users, their role grants, sessions, personal API tokens and tenancy verifications."""
 
 from __future__ import annotations
 
@@ -116,7 +116,33 @@ class ApiToken(db.Model):
     prefix: Mapped[str] = mapped_column(String(12), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Every token expires (1-365 days after creation, 90 by default).
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="raise")
+
+
+class UserSession(db.Model):
+    """A signed-in browser. The cookie carries a random secret; only its SHA-256 is here.
+
+    The cookie authenticates only while its row lives: not ended (logout, password change,
+    "sign out everywhere") and used within the idle time. ``device`` is a browser and
+    system summary ("Firefox, Linux"): neither the User-Agent string nor the address is
+    kept.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    device: Mapped[str | None] = mapped_column(String(60))
 
     user: Mapped[User] = relationship(lazy="raise")
 

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from flask import current_app, session
+import hashlib
+import hmac
+
+from flask import current_app, request
 from flask.views import MethodView
-from flask_login import login_user, logout_user
+from flask_login import current_user
 from flask_smorest import Blueprint
 
 from qc_platform.accounts import (
+    auth,
     messages,  # noqa: F401 - registers the texts
     policies,
     service,
 )
-from qc_platform.accounts.models import ApiToken, TenancyVerification
+from qc_platform.accounts.models import ApiToken, TenancyVerification, UserSession
 from qc_platform.accounts.schemas import (
     GrantCreateSchema,
     GrantSchema,
     LoginSchema,
     MeSchema,
+    PasswordChangeSchema,
     RegisterSchema,
+    SessionSchema,
     TenancyDecisionSchema,
     TenancyQueryArgsSchema,
     TenancyRequestSchema,
@@ -50,6 +56,53 @@ def _register_limit() -> str:
     return current_app.config["QC_REGISTER_RATE_LIMIT"]
 
 
+# --- the per-account guessing budget -------------------------------------------------
+# Every route that checks a password spends from one budget per account, whatever the
+# client's address: only wrong passwords count, so signing in often costs nothing. The
+# account is named in the key by a keyed hash of its normalised e-mail, never in clear.
+
+
+def _account_key(email: str) -> str:
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret if isinstance(secret, bytes) else secret.encode()
+    digest = hmac.new(secret, service.normalise_email(email).encode(), hashlib.sha256)
+    return "account:" + digest.hexdigest()[:32]
+
+
+def _account_in_body() -> str:
+    try:
+        body = request.get_json(silent=True)
+    except (RecursionError, ValueError):
+        return ""
+    email = body.get("email") if isinstance(body, dict) else None
+    if not isinstance(email, str) or not 0 < len(email) <= 254:
+        return ""  # a 422 follows: no account to count against
+    return _account_key(email)
+
+
+def _account_signed_in() -> str:
+    return _account_key(current_user.email) if current_user.is_authenticated else ""
+
+
+def _account_limit(key_func):
+    return limiter.shared_limit(
+        lambda: current_app.config["QC_ACCOUNT_LOGIN_RATE_LIMIT"],
+        scope="account-password",
+        key_func=key_func,
+        methods=["POST"],
+        exempt_when=lambda: not key_func(),
+        deduct_when=lambda response: auth.password_was_rejected(),
+    )
+
+
+def _check_credentials(email: str, password: str, *, via: str):
+    try:
+        return service.authenticate(email=email, password=password)
+    except service.BadCredentials as failure:
+        auth.note_failed_password(via=via, user_id=failure.user_id)
+        raise
+
+
 def _me(user):
     user.csrf_token = csrf_token()
     return user
@@ -71,14 +124,16 @@ class Register(MethodView):
 class Login(MethodView):
     @csrf_exempt
     @limiter.limit(_login_limit)
+    @_account_limit(_account_in_body)
     @blp.arguments(LoginSchema)
     @blp.response(200, MeSchema)
     @blp.alt_response(401, description="Wrong e-mail or password.")
+    @blp.alt_response(429, description="Too many attempts from this address or at this account.")
     def post(self, data):
-        """Sign in: sets the session cookie (HttpOnly, SameSite=Lax)."""
-        user = service.authenticate(**data)
-        session.clear()  # a fresh session on sign-in: no fixation
-        login_user(user)
+        """Sign in: sets the session cookie (HttpOnly, SameSite=Lax), bound to a new
+        server-side session."""
+        user = _check_credentials(data["email"], data["password"], via="login")
+        auth.sign_in(user)
         user.csrf_token = reset_csrf_token()
         return user
 
@@ -88,9 +143,70 @@ class Logout(MethodView):
     @login_required
     @blp.response(204)
     def post(self):
-        """Sign out and forget the session."""
-        logout_user()
-        session.clear()
+        """Sign out: the session ends on the server, so a copy of the cookie is worthless."""
+        auth.sign_out(require_login())
+
+
+@blp.route("/auth/logout-everywhere")
+class LogoutEverywhere(MethodView):
+    @login_required
+    @blp.response(204)
+    def post(self):
+        """End every other session of mine (all of them, when called with a token)."""
+        service.end_other_sessions(user=require_login(), keep=auth.current_session())
+
+
+@blp.route("/auth/sessions")
+class Sessions(MethodView):
+    @login_required
+    @blp.arguments(PaginationArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(SessionSchema))
+    def get(self, limit, cursor):
+        """My signed-in browsers, newest first; `current` marks this request's."""
+        return paginate(
+            service.sessions_of(require_login()),
+            keys=[UserSession.id],
+            limit=limit,
+            cursor=cursor,
+            descending=True,
+        )
+
+
+@blp.route("/auth/sessions/<int:session_id>")
+class SessionItem(MethodView):
+    @login_required
+    @blp.response(204)
+    def delete(self, session_id):
+        """End one of my sessions (ending the current one signs this browser out)."""
+        user = require_login()
+        target = service.get_own_session(user=user, session_id=session_id)
+        current = auth.current_session()
+        if current is not None and current.id == target.id:
+            auth.sign_out(user)
+        else:
+            service.end_session(user=user, user_session=target)
+
+
+@blp.route("/auth/password")
+class Password(MethodView):
+    @_account_limit(_account_signed_in)
+    @login_required
+    @blp.arguments(PasswordChangeSchema)
+    @blp.response(204)
+    @blp.alt_response(403, description="The current password is wrong; nothing changed.")
+    def post(self, data):
+        """Change my password; every other session of mine ends, this one stays."""
+        user = require_login()
+        try:
+            service.change_password(
+                user=user,
+                current_password=data["current_password"],
+                new_password=data["new_password"],
+                keep=auth.current_session(),
+            )
+        except service.WrongPassword:
+            auth.note_failed_password(via="password", user_id=user.id, actor=user)
+            raise
 
 
 @blp.route("/auth/me")
@@ -105,13 +221,18 @@ class Me(MethodView):
 @blp.route("/auth/tokens")
 class Tokens(MethodView):
     @limiter.limit(_login_limit)
+    @_account_limit(_account_in_body)
     @blp.arguments(TokenCreateSchema)
     @blp.response(201, TokenCreatedSchema)
     @blp.alt_response(401, description="Wrong e-mail or password.")
+    @blp.alt_response(429, description="Too many attempts from this address or at this account.")
     def post(self, data):
-        """Issue a personal bearer token. The secret is in this response only."""
-        user = service.authenticate(email=data["email"], password=data["password"])
-        token, clear = service.issue_token(user=user, name=data["name"])
+        """Issue a personal bearer token, valid `expires_in_days` (default 90). The secret
+        is in this response only."""
+        user = _check_credentials(data["email"], data["password"], via="token")
+        token, clear = service.create_token(
+            user=user, name=data["name"], expires_in_days=data["expires_in_days"]
+        )
         token.token = clear
         return token
 
@@ -119,7 +240,7 @@ class Tokens(MethodView):
     @blp.arguments(PaginationArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, page_schema(TokenSchema))
     def get(self, limit, cursor):
-        """My active tokens (never their secrets)."""
+        """My tokens, expired ones included (never their secrets)."""
         user = require_login()
         return paginate(service.tokens_of(user), keys=[ApiToken.id], limit=limit, cursor=cursor)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, pre_dump, validate
 
+from qc_platform.accounts import auth
 from qc_platform.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from qc_platform.accounts.service import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 from qc_platform.core.i18n import LOCALES
 from qc_platform.core.permissions import Role, ScopeType
 from qc_platform.core.schemas import not_blank
@@ -91,6 +93,12 @@ class LoginSchema(Schema):
 
 class TokenCreateSchema(LoginSchema):
     name = fields.String(required=True, validate=[validate.Length(min=1, max=80), not_blank])
+    expires_in_days = fields.Integer(
+        strict=True,
+        load_default=DEFAULT_TOKEN_DAYS,
+        validate=validate.Range(min=1, max=MAX_TOKEN_DAYS),
+        metadata={"description": f"Days until the token expires, 1–{MAX_TOKEN_DAYS}."},
+    )
 
 
 class TokenSchema(Schema):
@@ -101,11 +109,48 @@ class TokenSchema(Schema):
     )
     created_at = fields.AwareDateTime(required=True)
     last_used_at = fields.AwareDateTime(allow_none=True, required=True)
+    expires_at = fields.AwareDateTime(
+        required=True, metadata={"description": "After this instant the token is refused (401)."}
+    )
 
 
 class TokenCreatedSchema(TokenSchema):
     token = fields.String(
         required=True, metadata={"description": "The secret, shown this once only."}
+    )
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH)
+    )
+    new_password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH),
+    )
+
+
+def _is_current(user_session) -> bool:
+    current = auth.current_session()
+    return current is not None and current.id == user_session.id
+
+
+class SessionSchema(Schema):
+    id = fields.Integer(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    last_seen_at = fields.AwareDateTime(
+        required=True, metadata={"description": "Last use, to the minute."}
+    )
+    device = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": 'Browser and system, e.g. "Firefox, Linux"; null if unknown.'},
+    )
+    current = fields.Function(
+        _is_current,
+        required=True,
+        metadata={"type": "boolean", "description": "The session of this request's cookie."},
     )
 
 

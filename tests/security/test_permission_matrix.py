@@ -125,6 +125,12 @@ def _resident_token(w: World) -> int:
     return token.id
 
 
+def _resident_session(w: World) -> int:
+    user_session, _ = accounts.start_session(user=w.users["resident"], user_agent=None)
+    persist()
+    return user_session.id
+
+
 def _resident_notification(w: World) -> int:
     from qc_platform.notifications.models import Notification
 
@@ -723,6 +729,20 @@ MATRIX: dict[str, Case] = {
         },
     ),
     "GET /api/v1/auth/tokens": Case(SIGNED_IN_ONLY, "/api/v1/auth/tokens"),
+    "GET /api/v1/auth/sessions": Case(SIGNED_IN_ONLY, "/api/v1/auth/sessions"),
+    # The resident's own session: theirs to end; anyone else's is not found.
+    "DELETE /api/v1/auth/sessions/<int:session_id>": Case(
+        expect(404, anonymous=401, resident=204),
+        lambda w: f"/api/v1/auth/sessions/{_resident_session(w)}",
+    ),
+    "POST /api/v1/auth/logout-everywhere": Case(
+        expect(204, anonymous=401), "/api/v1/auth/logout-everywhere"
+    ),
+    "POST /api/v1/auth/password": Case(
+        expect(204, anonymous=401),
+        "/api/v1/auth/password",
+        {"current_password": TEST_PASSWORD, "new_password": "una-password-nuova"},
+    ),
     "DELETE /api/v1/auth/tokens/<int:token_id>": Case(
         expect(404, anonymous=401, resident=204),
         lambda w: f"/api/v1/auth/tokens/{_resident_token(w)}",
