@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from flask import Flask, current_app, g, request
 from flask_login import current_user
 from flask_smorest import abort
@@ -79,29 +82,135 @@ def guard_request_body():
         raise error
 
 
-def _contains_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_contains_nul(v) for v in value)
-    return False
+# Deeper JSON than any of our schemas needs; json.loads itself recurses once per level.
+MAX_JSON_DEPTH = 32
+# At most this many fields named in one 422 (a body can hold a great many strings).
+MAX_TEXT_ERRORS = 20
+# NUL: no user types it, and PostgreSQL refuses it in text. A lone UTF-16 surrogate
+# (JSON's "\ud800") is not a character at all: it cannot be encoded as UTF-8.
+_UNUSABLE_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
-def reject_nul_characters():
-    """422 for text with NUL characters: no user types them, and PostgreSQL refuses them."""
+def _text_problem(text: str) -> str | None:
+    """The message key for text no column can store, or None."""
+    found = _UNUSABLE_TEXT.search(text)
+    if found is None:
+        return None
+    return "error.nul_character" if found.group() == "\x00" else "error.lone_surrogate"
+
+
+class _TextErrors:
+    """Field errors by path, in marshmallow's nested shape: ``{"name": [...]}``,
+    ``{"items": {0: {"title": [...]}}}``; ``_schema`` where no field can be named."""
+
+    def __init__(self):
+        self.errors: dict = {}
+        self.count = 0
+
+    def add(self, path: tuple, message_key: str) -> None:
+        if self.count >= MAX_TEXT_ERRORS:
+            return
+        node = self.errors
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                return
+        messages = node.setdefault(path[-1], [])
+        if isinstance(messages, list) and message_key not in messages:
+            messages.append(message_key)
+            self.count += 1
+
+    def check(self, path: tuple, text: str, *, is_name: bool = False) -> None:
+        message_key = _text_problem(text)
+        if message_key:
+            # A bad name cannot be echoed back: the error goes to what holds it.
+            self.add((*path[:-1], "_schema") if is_name or not path else path, message_key)
+
+
+def _check_json(document, errors: _TextErrors) -> bool:
+    """Walk the document without recursion: its text into ``errors``; False if it is
+    nested deeper than MAX_JSON_DEPTH."""
+    # (value, path of its field, depth, whether that path can be echoed back)
+    stack = [(document, (), 1, True)]
+    while stack:
+        value, path, depth, nameable = stack.pop()
+        if isinstance(value, str):
+            errors.check(path if nameable else (*path, "_schema"), value)
+            continue
+        if isinstance(value, dict):
+            items = value.items()
+        elif isinstance(value, list):
+            items = enumerate(value)
+        else:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return False
+        for name, item in items:
+            if not nameable:
+                stack.append((item, path, depth + 1, False))
+            elif isinstance(name, str) and _text_problem(name):
+                errors.check((*path, name), name, is_name=True)
+                # Whatever it holds is reported with it, under the parent's _schema.
+                stack.append((item, path, depth + 1, False))
+            else:
+                stack.append((item, (*path, name), depth + 1, True))
+    return True
+
+
+def _json_too_deep():
+    abort(400, messages={"json": ["error.json_too_deep"]})
+
+
+def reject_unusable_text():
+    """400 for JSON nested deeper than MAX_JSON_DEPTH; 422 for text with NUL characters or
+    lone surrogates in the path, the query, a form or the JSON body, naming each field.
+
+    It runs before anything else reads the request (the limiter's key functions read the
+    body), so nothing downstream meets a RecursionError or text that cannot be encoded.
+    """
     if not request.path.startswith("/api/") or request.routing_exception is not None:
         return
-    location = None
-    if _contains_nul(request.view_args or {}) or "\x00" in request.path:
-        location = "path"
-    elif any(_contains_nul(v) for v in request.args.listvalues()):
-        location = "query"
-    elif request.is_json and _contains_nul(request.get_json(silent=True)):
-        location = "json"
-    if location:
-        abort(422, messages={location: {"_schema": ["error.nul_character"]}})
+    locations: dict[str, dict] = {}
+
+    path_errors = _TextErrors()
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, str):
+            path_errors.check((name,), value)
+    if not path_errors.errors:
+        path_errors.check((), request.path)
+    locations["path"] = path_errors.errors
+
+    query_errors = _TextErrors()
+    for name, values in request.args.lists():
+        query_errors.check((name,), name, is_name=True)
+        for value in values:
+            query_errors.check((name,), value)
+    locations["query"] = query_errors.errors
+
+    if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        # guard_request_body has refused forms to views that do not take them.
+        form_errors = _TextErrors()
+        for name, values in request.form.lists():
+            form_errors.check((name,), name, is_name=True)
+            for value in values:
+                form_errors.check((name,), value)
+        locations["form"] = form_errors.errors
+
+    if request.is_json and _has_body():
+        try:
+            document = json.loads(request.get_data(cache=True))
+        except RecursionError:
+            _json_too_deep()
+        except ValueError:
+            document = None  # malformed: the view's parser answers 400, as for any view
+        json_errors = _TextErrors()
+        if not _check_json(document, json_errors):
+            _json_too_deep()
+        locations["json"] = json_errors.errors
+
+    errors = {location: found for location, found in locations.items() if found}
+    if errors:
+        abort(422, messages=errors)
 
 
 def commit_or_rollback(response):
@@ -145,8 +254,8 @@ def security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(guard_request_body)
-    app.before_request(reject_nul_characters)
+    # The input guards run first, before the limiter's key functions read the body.
+    app.before_request_funcs.setdefault(None, [])[0:0] = [guard_request_body, reject_unusable_text]
     # after_request hooks run in reverse order of registration: commit first.
     app.after_request(security_headers)
     app.after_request(commit_or_rollback)

@@ -57,6 +57,14 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "it": "Il testo contiene caratteri non ammessi (NUL).",
         "en": "The text contains characters that are not allowed (NUL).",
     },
+    "error.lone_surrogate": {
+        "it": "Il testo contiene caratteri non validi (surrogati Unicode isolati).",
+        "en": "The text contains invalid characters (lone Unicode surrogates).",
+    },
+    "error.json_too_deep": {
+        "it": "Il JSON è annidato troppo in profondità (al massimo 32 livelli).",
+        "en": "The JSON is nested too deeply (at most 32 levels).",
+    },
 }
 
 # marshmallow/webargs messages, translated for field errors.
