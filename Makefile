@@ -8,7 +8,8 @@ FLASK  := $(BIN)/flask --app qc_platform
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 # Each open live (Socket.IO websocket) connection holds one gthread thread for as long as
-# it is open, so a process serves at most THREADS - a few connected browsers at once.
+# it is open; QC_LIVE_MAX_CONNECTIONS (default 80) keeps them below THREADS so that HTTP
+# keeps the rest: raise both together.
 THREADS ?= 100
 # The production server's flags; bench/ starts it with the same ones.
 GUNICORN_FLAGS := -k gthread -w 1 --threads $(THREADS) --no-control-socket

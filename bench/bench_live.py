@@ -126,7 +126,7 @@ def channel_subscribers(url: str, channel: str) -> int:
 # --- the servers under test --------------------------------------------------------------------
 
 
-def bench_env(tmp: Path, redis_url: str, channel: str) -> dict[str, str]:
+def bench_env(tmp: Path, redis_url: str, channel: str, live_max: int) -> dict[str, str]:
     return serverctl.server_env(
         # QC_ENV: development (the default); the secret is set anyway. QC_SMTP_URL: no
         # e-mail, only the live event is measured.
@@ -137,6 +137,9 @@ def bench_env(tmp: Path, redis_url: str, channel: str) -> dict[str, str]:
         # reach nobody else (pub/sub channels are global to a Redis server, whatever the db).
         QC_SOCKETIO_CHANNEL=channel,
         QC_RATELIMIT_ENABLED="0",
+        # Every client may connect (the default cap, 80, fits make run's 100 threads); the
+        # threads exceed the clients, so HTTP keeps some.
+        QC_LIVE_MAX_CONNECTIONS=str(live_max),
         QC_SECRET_KEY=serverctl.secret_key(),
         # Cheap password hashing: tokens are issued during set-up only, never measured.
         QC_ARGON2_TIME_COST="1",
@@ -555,7 +558,7 @@ def run(args: argparse.Namespace) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="qc-bench-live-"))
     servers: dict[str, Server] = {}
     try:
-        env = bench_env(tmp, args.redis_url, channel)
+        env = bench_env(tmp, args.redis_url, channel, live_max=args.clients)
         print("preparing a fresh SQLite database (db upgrade, qc seed --demo) ...")
         serverctl.prepare_database(args.venv / "bin", env, demo=True, timeout=120)
 

@@ -53,7 +53,7 @@ def _init_extensions(app: Flask) -> None:
     from qc_platform.accounts import auth
     from qc_platform.core import csrf, errors, http, idempotency  # noqa: F401 - its table
     from qc_platform.extensions import api, db, limiter, migrate, socketio
-    from qc_platform.notifications.live import allowed_origins
+    from qc_platform.notifications.live import allowed_origins, limit_live_connections
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
@@ -100,6 +100,7 @@ def _init_extensions(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    limit_live_connections(app)  # wraps the Socket.IO middleware; ProxyFix below wraps them both
     proxies = app.config["QC_TRUSTED_PROXIES"]
     if proxies:
         # Outermost, so that Socket.IO's origin check sees the client's scheme and host too.

@@ -23,6 +23,17 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() not in {"0", "false", "no", "off"}
 
 
+def _positive_int(env: dict[str, str], name: str, default: int) -> int:
+    value = env.get(name) or str(default)
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return number
+
+
 def normalise_database_url(url: str) -> str:
     """Always talk to PostgreSQL through psycopg 3, whatever scheme was written."""
     for prefix in ("postgres://", "postgresql://"):
@@ -84,6 +95,13 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict:
         # How many reverse proxies (nginx) stand in front: their X-Forwarded-* headers are
         # then trusted for the client's address (rate limits) and scheme (Secure, Origin).
         "QC_TRUSTED_PROXIES": int(env.get("QC_TRUSTED_PROXIES", "0")),
+        # Live connections hold a server thread each (threading mode): at most this many
+        # Socket.IO requests at once per process, so set it below gunicorn's --threads (make
+        # run: 100 threads, so 80 live and 20 left for HTTP); anonymous ones (kiosk screens)
+        # are capped per client address and per process too.
+        "QC_LIVE_MAX_CONNECTIONS": _positive_int(env, "QC_LIVE_MAX_CONNECTIONS", 80),
+        "QC_LIVE_ANONYMOUS_PER_PROCESS": _positive_int(env, "QC_LIVE_ANONYMOUS_PER_PROCESS", 40),
+        "QC_LIVE_ANONYMOUS_PER_ADDRESS": _positive_int(env, "QC_LIVE_ANONYMOUS_PER_ADDRESS", 20),
         "QC_FRONTEND_DIST": env.get("QC_FRONTEND_DIST") or str(PROJECT_ROOT / "frontend" / "dist"),
         # Sessions: HttpOnly and SameSite=Lax always, Secure in production.
         "SESSION_COOKIE_NAME": "qc_session",

@@ -4,6 +4,7 @@ Every signed-in client joins ``user:<id>`` and one room per grant: ``staff``, ``
 ``tenant:complex:<id>``, ``custodian:complex:<id>``, ``operator:organisation:<id>``,
 ``committee_member:committee:<id>``. An anonymous kiosk screen connects with
 ``auth: {kiosk: "<space slug>"}`` and joins only ``kiosk:space:<id>`` (public seat counts).
+Live connections are capped per process (``live_limits``): each one holds a server thread.
 With ``QC_REDIS_URL`` set, emits travel through
 Redis, so an event raised in any process (another server, a CLI command) reaches a
 client connected to any server.
@@ -13,12 +14,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
 from qc_platform.accounts import service as accounts
 from qc_platform.extensions import socketio
+from qc_platform.notifications.live_limits import TOO_MANY, LiveConnections
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +121,34 @@ def _connect_kiosk(space_ref) -> bool:
     return True
 
 
+def limit_live_connections(app) -> None:
+    """Cap ``app``'s live connections (see live_limits); after ``socketio.init_app``, whose
+    middleware it wraps, and inside ProxyFix, whose client address it counts by."""
+    limits = LiveConnections(
+        max_connections=app.config["QC_LIVE_MAX_CONNECTIONS"],
+        anonymous_per_process=app.config["QC_LIVE_ANONYMOUS_PER_PROCESS"],
+        anonymous_per_address=app.config["QC_LIVE_ANONYMOUS_PER_ADDRESS"],
+    )
+    app.extensions["qc_live_connections"] = limits
+    app.wsgi_app = limits.wsgi_middleware(app.wsgi_app)
+
+
+def _limits() -> LiveConnections:
+    return current_app.extensions["qc_live_connections"]
+
+
 @socketio.on("connect")
 def on_connect(auth=None):
     if isinstance(auth, dict) and "kiosk" in auth:
-        return _connect_kiosk(auth["kiosk"])
+        # Counted before the space is looked up: past the caps, nothing reaches the database.
+        limits = _limits()
+        if not limits.admit_anonymous(request.sid, request.remote_addr or "unknown"):
+            raise ConnectionRefusedError(TOO_MANY)
+        try:
+            return _connect_kiosk(auth["kiosk"])
+        except BaseException:
+            limits.release(request.sid)  # refused (unknown space) or failed: not connected
+            raise
     user = _authenticate(auth)
     if user is None:
         raise ConnectionRefusedError("unauthorized")
@@ -134,6 +160,11 @@ def on_connect(auth=None):
     db.session.commit()
     db.session.remove()
     return True
+
+
+@socketio.on("disconnect")
+def on_disconnect(reason=None):
+    _limits().release(request.sid)
 
 
 EVENT_MESSAGE = "message"

@@ -59,7 +59,7 @@ def prepare_database(env: dict[str, str]) -> None:
     serverctl.prepare_database(BIN, env, demo=True, timeout=CLI_TIMEOUT)
 
 
-def start_server(name: str, env: dict[str, str], log_dir: Path) -> Server:
+def start_server(name: str, env: dict[str, str], log_dir: Path, threads: int = THREADS) -> Server:
     """Start ``gunicorn GUNICORN_FLAGS -b 127.0.0.1:0 wsgi:app``; the port is read from its log.
 
     Port 0 lets the kernel choose a free port at bind time, so parallel runs cannot race
@@ -67,7 +67,7 @@ def start_server(name: str, env: dict[str, str], log_dir: Path) -> Server:
     """
     log_path = log_dir / f"gunicorn-{name}.log"
     return serverctl.start_gunicorn(
-        BIN, env, log_path, threads=THREADS, log_problem=LOG_PROBLEM, name=name
+        BIN, env, log_path, threads=threads, log_problem=LOG_PROBLEM, name=name
     )
 
 
