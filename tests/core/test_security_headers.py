@@ -155,3 +155,28 @@ def test_behind_a_trusted_proxy_the_client_address_and_scheme_are_the_forwarded_
         "addr": "127.0.0.1",
         "scheme": "http",
     }
+
+
+def test_scripts_may_connect_only_to_this_site_by_default(client):
+    for path in ("/", "/api/v1/areas", "/healthz"):
+        # 'self' covers this site's own ws:/wss: (CSP Level 3): no socket to any other host.
+        assert csp_directives(client.get(path))["connect-src"] == "'self'"
+
+
+def test_scripts_may_also_connect_to_the_allowed_origins_and_their_sockets(make_app):
+    app = make_app(
+        QC_ALLOWED_ORIGINS=[
+            "https://quartieri.example.org",
+            "http://localhost:5173/",
+            "https://evil.example.org; script-src *",  # not an origin: never in the header
+        ]
+    )
+    response = app.test_client().get("/")
+    assert csp_directives(response)["connect-src"].split() == [
+        "'self'",
+        "https://quartieri.example.org",
+        "wss://quartieri.example.org",
+        "http://localhost:5173",
+        "ws://localhost:5173",
+    ]
+    assert csp_directives(response)["script-src"] == "'self'"
