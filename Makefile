@@ -17,7 +17,7 @@ GUNICORN_FLAGS := -k gthread -w 1 --threads $(THREADS) --no-control-socket
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
 
-.PHONY: run test setup db lint pytest pytest-postgres bench bench-feedback bench-live bench-timebank bench-catalogue bench-activities clean
+.PHONY: run test setup db lint api-types pytest pytest-postgres bench bench-feedback bench-live bench-timebank bench-catalogue bench-activities clean
 
 ## make run: set everything up and serve on http://127.0.0.1:5000 (SQLite in instance/)
 run: setup db
@@ -45,9 +45,15 @@ db: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) qc seed --demo
 
-lint: $(VENV)/.installed
-	$(BIN)/ruff check qc_platform tests bench
-	$(BIN)/ruff format --check qc_platform tests bench
+lint: $(VENV)/.installed frontend/node_modules/.package-lock.json
+	$(BIN)/ruff check qc_platform tests bench frontend/tools
+	$(BIN)/ruff format --check qc_platform tests bench frontend/tools
+	$(BIN)/python frontend/tools/api-types/generate.py --check
+
+## make api-types: rewrite frontend/src/api-schema.d.ts, the web app's API types, from the
+## API's OpenAPI document (after changing a route or schema; `make lint` checks it is current)
+api-types: $(VENV)/.installed frontend/node_modules/.package-lock.json
+	$(BIN)/python frontend/tools/api-types/generate.py
 
 pytest: $(VENV)/.installed
 	env -u QC_TEST_DATABASE_URL $(BIN)/pytest

@@ -1,89 +1,54 @@
 /** JSON client for /api/v1: same origin, session cookie, UI language, CSRF header. */
 
+import type { components } from './api-schema'
 import { lang, t } from './i18n'
 
 export const API = '/api/v1'
 
-export interface Area {
-  id: number
-  code: string
-  number: number
-  name: string
-  model: string
-  description: string
-  startup_funding_cents: number
-}
+/**
+ * The API's schemas, generated from its OpenAPI document into api-schema.d.ts
+ * (`make api-types`; see frontend/README.md): `Schemas['Report']` is what the API sends.
+ */
+export type Schemas = components['schemas']
+
+/**
+ * `T` with the fields of `N` typed more precisely than the OpenAPI document can say (a pair
+ * of strings, a computed field the document leaves untyped): each use says why. A field
+ * that `T` no longer has is an error here, as anywhere else.
+ */
+export type Narrow<T, N extends { [K in keyof N]: K extends keyof T ? unknown : never }> = Omit<T, keyof N> & N
+
+export type Area = Schemas['Area']
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'
 export const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
-export type OpeningHours = Partial<Record<Weekday, [string, string][]>>
+/** Each day's opening intervals, `{"mon": [["09:00", "12:30"]]}`: the document's `string[][]`,
+ * whose inner arrays have exactly two items (minItems = maxItems = 2), i.e. pairs. */
+export type OpeningHours = { [D in keyof Schemas['Space']['opening_hours']]?: [string, string][] }
 
-export interface Space {
-  id: number
-  slug: string
-  name: string
-  area_id: number
-  complex_id: number | null
-  organisation_id: number | null
-  address: string
-  opening_hours: OpeningHours | null
-  description: string
-  area?: { id: number; code: string; name: string }
-  complex?: { id: number; name: string; address?: string } | null
-  organisation?: { id: number; name: string } | null
-}
+export type Space = Narrow<Schemas['Space'], { opening_hours: OpeningHours }>
+/** A space read on its own: with its area, complex and organisation. */
+export type SpaceDetail = Narrow<Schemas['SpaceDetail'], { opening_hours: OpeningHours }>
 
+/** A page of a list: every `…Page` schema of the API has this shape. */
 export interface Page<T> {
   items: T[]
   next_cursor: string | null
 }
 
-export interface RoleGrant {
-  role: string
-  scope_type: string | null
-  scope_id: number | null
-}
-
-export interface Me {
-  id: number
-  email: string
-  display_name: string
-  locale: string
-  roles: RoleGrant[]
-  csrf_token: string
-}
-
-export interface Notification {
-  id: number
-  kind: string
-  title: string
-  body: string
-  /** An app path (e.g. "/profilo"), or null. */
-  link: string | null
-  created_at: string
-  read_at: string | null
-}
-
-export interface NotificationPage extends Page<Notification> {
-  unread_count: number
-}
+export type RoleGrant = Schemas['Role']
+export type Me = Schemas['Me']
+export type Notification = Schemas['Notification']
+export type NotificationPage = Schemas['NotificationPage']
 
 /** The Socket.IO `notification` event: the new notification and the unread count after it. */
 export interface LiveNotification extends Omit<Notification, 'read_at'> {
   unread_count: number
 }
 
-export interface NotificationPreference {
-  kind: string
-  name: string
-  description: string
-  email: boolean
-}
-
-export interface NotificationPreferences extends Page<NotificationPreference> {
-  /** False when the server has no SMTP configured: e-mail cannot be switched on. */
-  email_enabled: boolean
-}
+export type NotificationPreference = Schemas['Preference']
+/** `email_enabled` is false when the server has no SMTP configured: e-mail cannot be switched on. */
+export type NotificationPreferences = Schemas['Preferences']
 
 /** A failed request: HTTP status, localised message and per-field messages. */
 /** A query string of the parameters that have a value: "", null, undefined and false are
@@ -196,12 +161,11 @@ export const api = {
   spaces: (signal?: AbortSignal) =>
     request<Page<Space>>('GET', '/spaces?limit=100', undefined, signal),
   space: (slug: string, signal?: AbortSignal) =>
-    request<Space>('GET', `/spaces/${encodeURIComponent(slug)}`, undefined, signal),
+    request<SpaceDetail>('GET', `/spaces/${encodeURIComponent(slug)}`, undefined, signal),
   me: (signal?: AbortSignal) => request<Me>('GET', '/auth/me', undefined, signal),
   login: (email: string, password: string) =>
     request<Me>('POST', '/auth/login', { email, password }),
-  register: (payload: { email: string; password: string; display_name: string; locale: string }) =>
-    request<unknown>('POST', '/auth/register', payload),
+  register: (payload: Schemas['Register']) => request<Schemas['User']>('POST', '/auth/register', payload),
   logout: () => request<void>('POST', '/auth/logout'),
 
   notifications: (
@@ -218,9 +182,9 @@ export const api = {
   markNotificationRead: (id: number) =>
     request<Notification>('POST', `/notifications/${encodeURIComponent(String(id))}/read`),
   markAllNotificationsRead: () =>
-    request<{ updated: number; unread_count: number }>('POST', '/notifications/read-all'),
+    request<Schemas['ReadAll']>('POST', '/notifications/read-all'),
   notificationPreferences: (signal?: AbortSignal) =>
     request<NotificationPreferences>('GET', '/notifications/preferences', undefined, signal),
-  saveNotificationPreferences: (preferences: { kind: string; email: boolean }[]) =>
+  saveNotificationPreferences: (preferences: Schemas['PreferenceChoice'][]) =>
     request<NotificationPreferences>('PUT', '/notifications/preferences', { preferences }),
 }

@@ -1,160 +1,49 @@
 /**
- * The activities API (API.md "Activities", qc_platform/activities/schemas.py): search of
- * sessions, activities, registrations and waitlists, the personal calendar feed, the kiosk.
+ * The activities API: search of sessions, activities, registrations and waitlists, the
+ * personal calendar feed, the kiosk; the types are generated from the OpenAPI document
+ * (../api-schema.d.ts, from qc_platform/activities/schemas.py).
  */
 
-import { pathId, query, request, type Area, type Page, type Space } from '../api'
+import { pathId, query, request, type Area, type Narrow, type Page, type Schemas, type Space } from '../api'
 
-export type Audience = 'everyone' | 'children' | 'young_people' | 'families' | 'elderly' | 'women' | 'migrants'
+export type Audience = Schemas['Activity']['audience']
 export const AUDIENCES: Audience[] = ['everyone', 'children', 'young_people', 'families', 'elderly', 'women', 'migrants']
-export type SessionStatus = 'scheduled' | 'cancelled'
-export type RegistrationStatus = 'confirmed' | 'waitlisted' | 'cancelled'
+export type SessionStatus = Schemas['SessionBrief']['status']
+export type RegistrationStatus = Schemas['Registration']['status']
 
-export interface Category {
-  code: string
-  name: string
-  description: string
-}
+export type Category = Schemas['ActivityCategory']
+export type PlaceRef = Schemas['PlaceRef']
 
-export interface PlaceRef {
-  id: number
-  slug: string
-  name: string
-  address: string
-}
+/** `category` (its code) and `recurring` are computed fields the document leaves untyped. */
+export type ActivitySummary = Narrow<Schemas['ActivitySummary'], { category: string; recurring: boolean }>
 
-export interface ActivitySummary {
-  id: number
-  title: string
-  category: string
-  audience: Audience
-  languages: string[]
-  free: boolean
-  price_cents: number
-  registration_required: boolean
-  capacity: number | null
-  recurring: boolean
-  space: PlaceRef
-}
+/** `seats_left` is null when anyone may come (no registration, or no limit). */
+export type SessionBrief = Schemas['SessionBrief']
+export type Session = Narrow<Schemas['ActivitySession'], { activity: ActivitySummary }>
+export type Activity = Schemas['Activity']
 
-export interface SessionBrief {
-  id: number
-  activity_id: number
-  starts_at: string
-  ends_at: string
-  status: SessionStatus
-  cancel_reason: string | null
-  confirmed: number
-  waitlisted: number
-  /** null: anyone may come (no registration, or no limit). */
-  seats_left: number | null
-}
+/** `waitlist_position`: 1 for the first on the waitlist; null unless waitlisted. */
+export type Registration = Schemas['Registration']
+export type MyRegistration = Narrow<Schemas['MyRegistration'], { session: Session }>
+export type SessionRegistration = Schemas['SessionRegistration']
+export type AttendanceSummary = Schemas['AttendanceSummary']
+export type CalendarFeed = Schemas['CalendarFeed']
 
-export interface Session extends SessionBrief {
-  activity: ActivitySummary
-}
+/** The fields taken from the activity are computed ones, which the document leaves untyped. */
+export type KioskSession = Narrow<
+  Schemas['KioskSession'],
+  { title: string; category: string; audience: Audience; registration_required: boolean; capacity: number | null }
+>
 
-export interface Activity {
-  id: number
-  space_id: number
-  space: PlaceRef
-  organisation: { id: number; name: string }
-  title: string
-  description: string
-  category: string
-  audience: Audience
-  languages: string[]
-  accessibility_notes: string
-  price_cents: number
-  free: boolean
-  starts_at: string
-  ends_at: string
-  rrule: string | null
-  capacity: number | null
-  registration_required: boolean
-  created_at: string
-  updated_at: string
-  next_session: SessionBrief | null
-  json_ld: Record<string, unknown>
-}
-
-/** What an operator writes (PATCH: any of them, without space_id). */
-export interface ActivityWrite {
-  space_id?: number
-  title?: string
-  description?: string
-  category?: string
-  audience?: Audience
-  languages?: string[]
-  accessibility_notes?: string
-  price_cents?: number
-  /** "2026-03-12T18:00:00": without an offset, the API reads it on Milan's clocks. */
-  starts_at?: string
-  ends_at?: string
-  rrule?: string | null
-  capacity?: number | null
-  registration_required?: boolean
-}
-
-export interface Registration {
-  id: number
-  session_id: number
-  status: RegistrationStatus
-  /** 1 for the first on the waitlist; null unless waitlisted. */
-  waitlist_position: number | null
-  attended: boolean | null
-  created_at: string
-  promoted_at: string | null
-  cancelled_at: string | null
-}
-
-export interface MyRegistration extends Registration {
-  session: Session
-}
-
-export interface SessionRegistration extends Registration {
-  person: { id: number; display_name: string } | null
-  desk_name: string | null
-}
-
-export interface AttendanceSummary {
-  session_id: number
-  attended: number
-  absent: number
-  not_recorded: number
-  walk_ins: number | null
-  recorded_at: string | null
-}
-
-export interface CalendarFeed {
-  active: boolean
-  url: string | null
-  webcal_url: string | null
-  created_at: string | null
-}
-
-export interface KioskSession {
-  session_id: number
-  activity_id: number
-  title: string
-  category: string
-  audience: Audience
-  starts_at: string
-  ends_at: string
-  status: SessionStatus
-  registration_required: boolean
-  capacity: number | null
-  seats_left: number | null
-  waitlisted: number
-}
-
-export interface Kiosk {
-  space: { id: number; slug: string; name: string }
-  generated_at: string
-  today: KioskSession[]
-  next: KioskSession[]
-  socket: { path: string; auth: { kiosk: string }; room: string; event: string }
-}
+/** `socket` says how to follow the screen live (an object the document leaves open). */
+export type Kiosk = Narrow<
+  Schemas['Kiosk'],
+  {
+    today: KioskSession[]
+    next: KioskSession[]
+    socket: { path: string; auth: { kiosk: string }; room: string; event: string }
+  }
+>
 
 /** The Socket.IO `session.seats` event. */
 export interface SeatsEvent {
@@ -220,15 +109,15 @@ export const activities = {
       undefined,
       signal,
     ),
-  create: (body: ActivityWrite) => request<Activity>('POST', '/activities', body),
-  update: (activityId: number, body: ActivityWrite) => request<Activity>('PATCH', `/activities/${pathId(activityId)}`, body),
+  create: (body: Schemas['ActivityCreate']) => request<Activity>('POST', '/activities', body),
+  update: (activityId: number, body: Schemas['ActivityUpdate']) => request<Activity>('PATCH', `/activities/${pathId(activityId)}`, body),
   session: (sessionId: number, signal?: AbortSignal) =>
     request<Session>('GET', `/sessions/${pathId(sessionId)}`, undefined, signal),
   cancelSession: (sessionId: number, reason: string | null) =>
     request<Session>('POST', `/sessions/${pathId(sessionId)}/cancel`, { reason }),
 
   /** `key`: an Idempotency-Key, so that a retry after a lost answer never books twice. */
-  register: (sessionId: number, key: string, body: { user_id?: number; desk_name?: string } = {}) =>
+  register: (sessionId: number, key: string, body: Schemas['RegistrationCreate'] = {}) =>
     request<Registration>('POST', `/sessions/${pathId(sessionId)}/registrations`, body, undefined, {
       'Idempotency-Key': key,
     }),
@@ -250,7 +139,7 @@ export const activities = {
       undefined,
       signal,
     ),
-  attendance: (sessionId: number, body: { attendance: { registration_id: number; attended: boolean }[]; walk_ins: number | null }) =>
+  attendance: (sessionId: number, body: Schemas['Attendance']) =>
     request<AttendanceSummary>('POST', `/sessions/${pathId(sessionId)}/attendance`, body),
 
   calendarFeed: (signal?: AbortSignal) => request<CalendarFeed>('GET', '/users/me/calendar-feed', undefined, signal),

@@ -26,7 +26,6 @@ import {
   activities,
   newIdempotencyKey,
   type Activity,
-  type ActivityWrite,
   type Audience,
   type Category,
   type Session,
@@ -494,7 +493,7 @@ function wireForm(ctx: PageContext, a: Activity | null): void {
     clearErrors(form)
     const startsAt = `${day}T${start}:00`
     const endsAt = `${day}T${end}:00`
-    const payload: ActivityWrite = {
+    const payload = {
       title,
       description: value('description').trim(),
       category,
@@ -505,19 +504,15 @@ function wireForm(ctx: PageContext, a: Activity | null): void {
       capacity,
       registration_required: !!form.querySelector<HTMLInputElement>('input[name="registration_required"]:checked'),
     }
-    if (a) {
-      // the schedule only when it changed: a series already under way keeps its first date
-      const was = (iso: string): string => `${romeDay(iso)}T${romeTime(iso)}:00`
-      if (startsAt !== was(a.starts_at) || endsAt !== was(a.ends_at) || (rrule ?? null) !== (a.rrule ?? null)) {
-        Object.assign(payload, { starts_at: startsAt, ends_at: endsAt, rrule })
-      }
-    } else {
-      Object.assign(payload, { space_id: Number(value('space_id')), starts_at: startsAt, ends_at: endsAt, rrule })
-    }
+    const schedule = { starts_at: startsAt, ends_at: endsAt, rrule }
+    // an edit sends the schedule only when it changed: a series already under way keeps its first date
+    const was = (iso: string): string => `${romeDay(iso)}T${romeTime(iso)}:00`
+    const rescheduled = (x: Activity): boolean =>
+      startsAt !== was(x.starts_at) || endsAt !== was(x.ends_at) || (rrule ?? null) !== (x.rrule ?? null)
     void busy(form, async () => {
       try {
-        if (a) await activities.update(a.id, payload)
-        else await activities.create(payload)
+        if (a) await activities.update(a.id, { ...payload, ...(rescheduled(a) ? schedule : {}) })
+        else await activities.create({ ...payload, ...schedule, space_id: Number(value('space_id')) })
       } catch (err) {
         const fields: Record<string, string[]> = {}
         if (err instanceof ApiError) {

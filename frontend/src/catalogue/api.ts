@@ -1,76 +1,40 @@
 /**
- * The catalogue API (API.md "Catalogue of micro-services", qc_platform/catalogue/schemas.py)
- * and the few places calls its pages need (organisations, spaces).
+ * The catalogue API (the catalogue of micro-services) and the few places calls its pages need
+ * (organisations, spaces), with the types generated from the OpenAPI document
+ * (../api-schema.d.ts, from qc_platform/catalogue/schemas.py).
  */
 
-import { pathId, query, request, type OpeningHours, type Page, type Space } from '../api'
+import {
+  pathId,
+  query,
+  request,
+  type Narrow,
+  type OpeningHours,
+  type Page,
+  type Schemas,
+  type Space,
+  type SpaceDetail,
+} from '../api'
 import type { Message, Party } from '../marketplace/api'
 
 /** A service request's conversation is the marketplace's mechanism (one for both). */
 export type { Message, Party }
 
-export type PriceModel = 'free' | 'fixed' | 'sliding' | 'timebank'
+export type PriceModel = Schemas['Service']['price_model']
 export const PRICE_MODELS: PriceModel[] = ['free', 'fixed', 'sliding', 'timebank']
-export type ServiceStatus = 'active' | 'paused'
-export type RequestStatus = 'pending' | 'accepted' | 'declined' | 'completed' | 'cancelled'
+export type ServiceStatus = Schemas['Service']['status']
+export type RequestStatus = Schemas['ServiceRequest']['status']
 export type RequestAction = 'accept' | 'decline' | 'cancel' | 'complete'
+/** A language a service may be offered in (ISO 639-1). */
+export type Language = Schemas['ServiceCreate']['languages'][number]
 
-export interface Category {
-  code: string
-  name: string
-  description: string
-}
+export type Category = Schemas['CatalogueCategory']
+export type Provider = Schemas['Provider']
+/** A closure as the API sends it (when writing, `reason` may be left out). */
+export type Closure = Schemas['ClosureOut']
 
-export interface Provider {
-  id: number
-  name: string
-  slug: string
-}
-
-export interface Closure {
-  starts_on: string
-  ends_on: string
-  reason: string
-}
-
-export interface Service {
-  id: number
-  organisation: Provider
-  space_id: number | null
-  title: string
-  description: string
-  category: string
-  price_model: PriceModel
-  price_cents: number | null
-  minutes: number | null
-  languages: string[]
-  accessibility: string
-  availability: OpeningHours
-  closures: Closure[]
-  closed_on_holidays: boolean
-  status: ServiceStatus
-  open_now: boolean
-  /** The signed-in user is an operator of its organisation. */
-  mine: boolean
-}
-
-/** What an operator writes (POST: all but `status`; PATCH: any of them, no organisation). */
-export interface ServiceWrite {
-  organisation_id?: number
-  space_id: number | null
-  title: string
-  description: string
-  category: string
-  price_model: PriceModel
-  price_cents: number | null
-  minutes: number | null
-  languages: string[]
-  accessibility: string
-  availability: OpeningHours
-  closures: Closure[]
-  closed_on_holidays: boolean
-  status?: ServiceStatus
-}
+/** `mine`: the signed-in user is an operator of its organisation. */
+export type Service = Narrow<Schemas['Service'], { availability: OpeningHours }>
 
 export interface ServiceFilters {
   q?: string
@@ -84,33 +48,14 @@ export interface ServiceFilters {
   cursor?: string | null
 }
 
-export interface ServiceRequest {
-  id: number
-  service: { id: number; title: string; organisation: Provider }
-  requester: Party
-  message: string
-  preferred_times: string
-  status: RequestStatus
-  price_model: PriceModel
-  price_cents: number | null
-  minutes: number | null
-  proposed_time: string | null
-  provider_note: string
-  decline_reason: string | null
-  transfer_id: number | null
-  allowed_actions: RequestAction[]
-  created_at: string
-  closed_at: string | null
-}
+/** `allowed_actions`: what I may do now; `price_model`: the service's when asked (the
+ * document says strings for both). */
+export type ServiceRequest = Narrow<
+  Schemas['ServiceRequest'],
+  { allowed_actions: RequestAction[]; price_model: PriceModel }
+>
 
-export interface Organisation {
-  id: number
-  slug: string
-  name: string
-  description: string
-  website: string | null
-  is_placeholder: boolean
-}
+export type Organisation = Schemas['Organisation']
 
 export const catalogue = {
   categories: (signal?: AbortSignal) =>
@@ -134,12 +79,12 @@ export const catalogue = {
     ),
   service: (serviceId: number, signal?: AbortSignal) =>
     request<Service>('GET', `/catalogue/services/${pathId(serviceId)}`, undefined, signal),
-  createService: (body: ServiceWrite) => request<Service>('POST', '/catalogue/services', body),
-  updateService: (serviceId: number, body: Partial<ServiceWrite>) =>
+  createService: (body: Schemas['ServiceCreate']) => request<Service>('POST', '/catalogue/services', body),
+  updateService: (serviceId: number, body: Schemas['ServiceUpdate']) =>
     request<Service>('PATCH', `/catalogue/services/${pathId(serviceId)}`, body),
 
   /** `key`: an Idempotency-Key, so that a repeated tap or a retry never asks twice. */
-  ask: (serviceId: number, body: { message: string; preferred_times: string }, key: string) =>
+  ask: (serviceId: number, body: Schemas['RequestCreate'], key: string) =>
     request<ServiceRequest>('POST', `/catalogue/services/${pathId(serviceId)}/requests`, body, undefined, {
       'Idempotency-Key': key,
     }),
@@ -152,7 +97,7 @@ export const catalogue = {
     ),
   request: (requestId: number, signal?: AbortSignal) =>
     request<ServiceRequest>('GET', `/catalogue/requests/${pathId(requestId)}`, undefined, signal),
-  act: (requestId: number, action: RequestAction, body?: Record<string, unknown>) =>
+  act: (requestId: number, action: RequestAction, body?: Schemas['Accept'] | Schemas['Decline']) =>
     request<ServiceRequest>('POST', `/catalogue/requests/${pathId(requestId)}/${action}`, body),
   messages: (requestId: number, o: { limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
     request<Page<Message>>(
@@ -188,7 +133,7 @@ export const catalogue = {
       (p) => p.items,
     ),
   space: (spaceId: number, signal?: AbortSignal) =>
-    request<Space>('GET', `/spaces/${pathId(spaceId)}`, undefined, signal),
+    request<SpaceDetail>('GET', `/spaces/${pathId(spaceId)}`, undefined, signal),
 }
 
 /** A fresh Idempotency-Key (crypto.randomUUID needs a secure context: fall back to random bytes). */

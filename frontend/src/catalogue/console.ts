@@ -25,8 +25,8 @@ import {
   type Organisation,
   type PriceModel,
   type Service,
+  type Language,
   type ServiceRequest,
-  type ServiceWrite,
 } from './api'
 import { COMMON_LANGUAGES, languageName, languageOwnName, openBadge, priceModelName, priceWords, requestCard } from './common'
 import { ct, ctf, type CKey } from './i18n'
@@ -476,7 +476,10 @@ function wireForm(ctx: PageContext, d: FormData0): void {
       mins = /^\d{1,4}$/.test(raw) ? Number(raw) : null
       if (mins === null || mins < 1 || mins > 1440) wrong.minutes = [ct('minutesInvalid')]
     }
-    const languages = Array.from(form.querySelectorAll<HTMLInputElement>('input[name="languages"]:checked'), (c) => c.value)
+    const languages = Array.from(
+      form.querySelectorAll<HTMLInputElement>('input[name="languages"]:checked'),
+      (c) => c.value as Language,
+    )
     const orphans: string[] = []
     if (!languages.length) orphans.push(ct('languagesRequired'))
 
@@ -527,7 +530,7 @@ function wireForm(ctx: PageContext, d: FormData0): void {
     }
     clearErrors(form)
     const spaceValue = form.querySelector<HTMLSelectElement>('select[name="space_id"]')?.value ?? ''
-    const payload: ServiceWrite = {
+    const payload = {
       space_id: spaceValue ? Number(spaceValue) : null,
       title,
       description,
@@ -542,11 +545,11 @@ function wireForm(ctx: PageContext, d: FormData0): void {
       closed_on_holidays: !!form.querySelector<HTMLInputElement>('input[name="closed_on_holidays"]')?.checked,
     }
     const editing = d.service
-    if (!editing) payload.organisation_id = Number(value('organisation_id') || form.querySelector<HTMLSelectElement>('select[name="organisation_id"]')?.value)
+    const organisationId = Number(value('organisation_id') || form.querySelector<HTMLSelectElement>('select[name="organisation_id"]')?.value)
     void busy(form, async () => {
       try {
         if (editing) await catalogue.updateService(editing.id, payload)
-        else await catalogue.createService(payload)
+        else await catalogue.createService({ ...payload, organisation_id: organisationId })
       } catch (err) {
         // the server's field names → the form's; what has no field is listed at the top
         const fields: Record<string, string[]> = {}

@@ -8,7 +8,7 @@
  * (Socket.IO `message`), changes of status too (Socket.IO `notification`).
  */
 
-import { ApiError, type Me, type Page } from '../api'
+import { ApiError, type Me, type Page, type Schemas } from '../api'
 import { busy, clearErrors, formValues, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
 import { formatDateTime, t } from '../i18n'
@@ -206,7 +206,7 @@ export async function requestPage(ctx: PageContext): Promise<void> {
   }
 
   /** Take a step; `form` shows a refusal next to its fields (and keeps what was typed). */
-  const doStep = async (step: RequestAction, body?: Record<string, unknown>, form?: HTMLFormElement): Promise<void> => {
+  const doStep = async (step: RequestAction, body?: Schemas['Accept'] | Schemas['Decline'], form?: HTMLFormElement): Promise<void> => {
     try {
       const next = await catalogue.act(requestId, step, body)
       if (signal.aborted) return

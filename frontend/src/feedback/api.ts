@@ -1,16 +1,12 @@
-/** The feedback API (segnalazioni), as in API.md "Feedback" and qc_platform/feedback/schemas.py. */
+/**
+ * The feedback API (segnalazioni): its calls, with the types generated from the OpenAPI
+ * document (../api-schema.d.ts, from qc_platform/feedback/schemas.py).
+ */
 
-import { pathId, query, request, type Page } from '../api'
+import { pathId, query, request, type Narrow, type Page, type Schemas } from '../api'
 import { lang } from '../i18n'
 
-export type ReportStatus =
-  | 'submitted'
-  | 'acknowledged'
-  | 'in_progress'
-  | 'resolved'
-  | 'closed'
-  | 'rejected'
-  | 'duplicate'
+export type ReportStatus = Schemas['Report']['status']
 
 export const STATUSES: ReportStatus[] = [
   'submitted',
@@ -37,122 +33,23 @@ export const TRANSITIONS: Record<ReportStatus, ReportStatus[]> = {
   duplicate: [],
 }
 
-export type RouteTo = 'custodian' | 'committee' | 'staff'
+export type RouteTo = Schemas['Assignment']['target']
 export const ROUTE_TARGETS: RouteTo[] = ['custodian', 'committee', 'staff']
 
-export interface Category {
-  code: string
-  name: string
-  description: string
-}
-
-export interface Complex {
-  id: number
-  code: string
-  name: string
-  address: string
-  district: string | null
-}
-
-export interface Person {
-  id: number
-  display_name: string
-}
-
-export interface Assignment {
-  target: RouteTo
-  complex_id: number
-  committee_id: number | null
-  active: boolean
-  created_at: string
-}
-
-export interface Report {
-  id: number
-  status: ReportStatus
-  category: string
-  complex_id: number
-  title: string
-  description: string
-  location_detail: string | null
-  anonymous: boolean
-  visibility: 'private' | 'public'
-  /** Null when anonymous (except for its sender). */
-  reporter: Person | null
-  submitted_on_behalf: boolean
-  created_at: string
-  updated_at: string
-  first_response_due_at: string
-  first_responded_at: string | null
-  overdue: boolean
-  escalated: boolean
-  resolved_at: string | null
-  closed_at: string | null
-  solved: boolean | null
-  satisfaction: number | null
-  support_count: number
-  assignments: Assignment[]
-}
-
-export interface ReportUpdate {
-  id: number
-  author: Person | null
-  author_role: string
-  body: string
-  status_from: ReportStatus | null
-  status_to: ReportStatus | null
-  internal: boolean
-  created_at: string
-}
-
-export interface Attachment {
-  id: number
-  filename: string
-  content_type: string
-  size: number
-  created_at: string
-  url: string
-}
-
-export interface RoutingRule {
-  id: number
-  category: string
-  complex_id: number | null
-  route_to: RouteTo
-}
-
-export interface Accreditation {
-  id: number
-  valid_from: string
-  valid_until: string
-}
-
-export interface Committee {
-  id: number
-  name: string
-  complex_ids: number[]
-  accreditations: Accreditation[]
-  accredited_today: boolean
-}
-
-export interface Member {
-  id: number
-  user_id: number
-  committee_id: number
-}
-
-export interface Stats {
-  period: unknown
-  complex_id: number | null
-  total: number
-  by_category: { category: string; count: number }[]
-  by_status: { status: string; count: number }[]
-  median_hours_to_first_response: number | null
-  median_hours_to_resolution: number | null
-  answered_on_time_share: number | null
-  mean_satisfaction: number | null
-  satisfaction_count: number
-}
+export type Category = Schemas['Category']
+export type Complex = Schemas['Complex']
+export type Person = Schemas['Person']
+export type Assignment = Schemas['Assignment']
+export type Report = Schemas['Report']
+export type ReportUpdate = Schemas['Update']
+export type Attachment = Schemas['Attachment']
+/** `category` is the category's code (a computed field the document leaves untyped). */
+export type RoutingRule = Narrow<Schemas['RoutingRule'], { category: string }>
+export type Accreditation = Schemas['Accreditation']
+/** `complex_ids`: the ids of the complexes it covers (a computed field, untyped in the document). */
+export type Committee = Narrow<Schemas['Committee'], { complex_ids: number[] }>
+export type Member = Schemas['Member']
+export type Stats = Schemas['FeedbackStats']
 
 export interface ReportFilters {
   status?: string
@@ -161,16 +58,7 @@ export interface ReportFilters {
   overdue?: string
 }
 
-export interface NewReport {
-  category: string
-  complex_id: number
-  title: string
-  description: string
-  location_detail: string | null
-  anonymous: boolean
-  visibility: 'private' | 'public'
-  on_behalf_of?: number
-}
+export type NewReport = Schemas['ReportCreate']
 
 /** Accepted attachments (the server checks the content too). */
 export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf']
@@ -234,12 +122,12 @@ export const feedback = {
   createReport: (payload: NewReport) => request<Report>('POST', '/feedback/reports', payload),
   updates: (reportId: number, signal?: AbortSignal) =>
     all<ReportUpdate>(`/feedback/reports/${pathId(reportId)}/updates`, signal),
-  addUpdate: (reportId: number, payload: { body: string; status?: ReportStatus; internal?: boolean }) =>
+  addUpdate: (reportId: number, payload: Schemas['UpdateCreate']) =>
     request<ReportUpdate>('POST', `/feedback/reports/${pathId(reportId)}/updates`, payload),
   support: (reportId: number) => request<Report>('POST', `/feedback/reports/${pathId(reportId)}/supports`),
-  outcome: (reportId: number, payload: { solved: boolean; satisfaction: number }) =>
+  outcome: (reportId: number, payload: Schemas['Outcome']) =>
     request<Report>('POST', `/feedback/reports/${pathId(reportId)}/outcome`, payload),
-  reassign: (reportId: number, payload: { route_to: RouteTo; committee_id?: number | null }) =>
+  reassign: (reportId: number, payload: Schemas['Reassign']) =>
     request<Report>('POST', `/feedback/reports/${pathId(reportId)}/reassign`, payload),
   attachments: (reportId: number, signal?: AbortSignal) =>
     all<Attachment>(`/feedback/reports/${pathId(reportId)}/attachments`, signal),
@@ -250,15 +138,15 @@ export const feedback = {
   },
 
   rules: (signal?: AbortSignal) => all<RoutingRule>('/feedback/routing-rules', signal),
-  createRule: (payload: { category: string; complex_id: number | null; route_to: RouteTo }) =>
+  createRule: (payload: Schemas['RoutingRuleCreate']) =>
     request<RoutingRule>('POST', '/feedback/routing-rules', payload),
   deleteRule: (ruleId: number) => request<void>('DELETE', `/feedback/routing-rules/${pathId(ruleId)}`),
 
   committees: (signal?: AbortSignal) => all<Committee>('/committees', signal),
   committee: (committeeId: number) => request<Committee>('GET', `/committees/${pathId(committeeId)}`),
-  createCommittee: (payload: { name: string; complex_ids: number[] }) =>
+  createCommittee: (payload: Schemas['CommitteeCreate']) =>
     request<Committee>('POST', '/committees', payload),
-  accredit: (committeeId: number, payload: { valid_from: string; valid_until: string }) =>
+  accredit: (committeeId: number, payload: Schemas['AccreditationCreate']) =>
     request<Accreditation>('POST', `/committees/${pathId(committeeId)}/accreditations`, payload),
   addMember: (committeeId: number, userId: number) =>
     request<Member>('POST', `/committees/${pathId(committeeId)}/members`, { user_id: userId }),

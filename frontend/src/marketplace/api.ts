@@ -1,132 +1,49 @@
 /**
- * The time bank and marketplace API, as in API.md "Time bank" and "Marketplace" and
- * qc_platform/timebank/schemas.py, qc_platform/marketplace/schemas.py.
+ * The time bank and marketplace API: its calls, with the types generated from the OpenAPI
+ * document (../api-schema.d.ts, from qc_platform/timebank/schemas.py and
+ * qc_platform/marketplace/schemas.py).
  */
 
-import { pathId, query, request, type Page } from '../api'
+import { pathId, query, request, type Narrow, type Page, type Schemas } from '../api'
 import { lang } from '../i18n'
 
 // --- time bank ---------------------------------------------------------------------------
 
-export interface Account {
-  id: number
-  owner_type: 'user' | 'organisation'
-  owner_name: string
-  user_id: number | null
-  organisation_id: number | null
-  balance_minutes: number
-  floor_minutes: number
-  /** How much the account can still give before its floor. */
-  available_minutes: number
-}
-
-export interface Entry {
-  id: number
-  transfer_id: number
-  /** Signed: negative when the account paid. */
-  minutes: number
-  memo: string
-  kind: string
-  counterparty: { account_id: number; name: string }
-  created_at: string
-}
-
-export interface Transfer {
-  id: number
-  from_account_id: number
-  to_account_id: number
-  minutes: number
-  memo: string
-  created_at: string
-}
-
-export interface NewTransfer {
-  to_account_id: number
-  minutes: number
-  memo: string
-}
+/** `available_minutes`: how much the account can still give before its floor. */
+export type Account = Schemas['Account']
+/** `minutes` is signed: negative when the account paid. */
+export type Entry = Schemas['Entry']
+export type Transfer = Schemas['Transfer']
+export type NewTransfer = Schemas['TransferCreate']
 
 // --- marketplace -------------------------------------------------------------------------
 
-export type ListingKind = 'offer' | 'request'
-export type ListingStatus = 'open' | 'closed' | 'withdrawn'
-export type ExchangeStatus = 'proposed' | 'accepted' | 'completed' | 'declined' | 'cancelled'
+export type ListingKind = Schemas['Listing']['kind']
+export type ListingStatus = Schemas['Listing']['status']
+export type ExchangeStatus = Schemas['Exchange']['status']
 export type ExchangeAction = 'accept' | 'decline' | 'cancel' | 'complete' | 'review'
 
-export interface Category {
-  code: string
-  name: string
-  description: string
-}
+export type Category = Schemas['ListingCategory']
+export type Party = Schemas['Party']
+export type Listing = Schemas['Listing']
+export type NewListing = Schemas['ListingCreate']
+export type Review = Schemas['Review']
 
-export interface Party {
-  id: number
-  display_name: string
-}
+/**
+ * `provider` gives the help and receives the hours, `receiver` the other way round.
+ * `allowed_actions`: what I may do now (the document says strings), `listing.kind` is the
+ * listing's kind (a string in the document).
+ */
+export type Exchange = Narrow<
+  Schemas['Exchange'],
+  {
+    allowed_actions: ExchangeAction[]
+    listing: Narrow<Schemas['ListingSummary'], { kind: ListingKind }>
+  }
+>
 
-export interface Listing {
-  id: number
-  kind: ListingKind
-  title: string
-  description: string
-  category: string
-  minutes_estimate: number | null
-  space_id: number | null
-  complex_id: number | null
-  status: ListingStatus
-  hidden: boolean
-  owner: Party
-  mine: boolean
-  created_at: string
-  updated_at: string
-}
-
-export interface NewListing {
-  kind: ListingKind
-  title: string
-  description: string
-  category: string
-  minutes_estimate: number | null
-}
-
-export interface Review {
-  id: number
-  author: Party
-  rating: number
-  comment: string
-  created_at: string
-}
-
-export interface Exchange {
-  id: number
-  listing: { id: number; kind: ListingKind; title: string }
-  status: ExchangeStatus
-  minutes: number
-  /** Gives the help, receives the hours. */
-  provider: Party
-  /** Receives the help, pays the hours. */
-  receiver: Party
-  proposer_id: number
-  my_role: 'provider' | 'receiver' | null
-  allowed_actions: ExchangeAction[]
-  transfer_id: number | null
-  conversation_hidden: boolean
-  reviews: Review[]
-  created_at: string
-  accepted_at: string | null
-  closed_at: string | null
-}
-
-export interface Message {
-  id: number
-  conversation_id: number
-  author: Party
-  mine: boolean
-  /** null once hidden by moderators. */
-  body: string | null
-  hidden: boolean
-  created_at: string
-}
+/** `body` is null once hidden by moderators. */
+export type Message = Schemas['Message']
 
 /** The Socket.IO `message` event: a new message for one of my conversations. */
 export interface LiveMessage {
@@ -135,20 +52,9 @@ export interface LiveMessage {
   message: Message
 }
 
-export type FlagStatus = 'open' | 'hidden' | 'dismissed'
-
-export interface Flag {
-  id: number
-  listing_id: number | null
-  exchange_id: number | null
-  reason: string
-  status: FlagStatus
-  created_at: string
-  resolved_at: string | null
-  resolution_note: string | null
-  /** The listing's title (or that of the exchange's listing). */
-  subject: string
-}
+export type FlagStatus = Schemas['Flag']['status']
+/** `subject`: the listing's title (or that of the exchange's listing). */
+export type Flag = Schemas['Flag']
 
 export interface ListingFilters {
   q?: string
@@ -198,7 +104,7 @@ export const market = {
     request<Page<Exchange>>('GET', `/marketplace/exchanges${query(options)}`, undefined, signal),
   exchange: (exchangeId: number, signal?: AbortSignal) =>
     request<Exchange>('GET', `/marketplace/exchanges/${pathId(exchangeId)}`, undefined, signal),
-  propose: (payload: { listing_id: number; minutes: number; message: string }) =>
+  propose: (payload: Schemas['ExchangeCreate']) =>
     request<Exchange>('POST', '/marketplace/exchanges', payload),
   act: (exchangeId: number, action: Exclude<ExchangeAction, 'review'>) =>
     request<Exchange>('POST', `/marketplace/exchanges/${pathId(exchangeId)}/${action}`),
@@ -206,13 +112,13 @@ export const market = {
     request<Page<Message>>('GET', `/marketplace/exchanges/${pathId(exchangeId)}/messages${query(options)}`, undefined, signal),
   send: (exchangeId: number, body: string) =>
     request<Message>('POST', `/marketplace/exchanges/${pathId(exchangeId)}/messages`, { body }),
-  review: (exchangeId: number, payload: { rating: number; comment: string }) =>
+  review: (exchangeId: number, payload: Schemas['ReviewCreate']) =>
     request<Review>('POST', `/marketplace/exchanges/${pathId(exchangeId)}/review`, payload),
   flagExchange: (exchangeId: number, reason: string) =>
     request<Flag>('POST', `/marketplace/exchanges/${pathId(exchangeId)}/flags`, { reason }),
 
   flags: (options: { status?: FlagStatus; limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
     request<Page<Flag>>('GET', `/marketplace/flags${query(options)}`, undefined, signal),
-  resolveFlag: (flagId: number, payload: { action: 'hide' | 'dismiss'; note: string | null }) =>
+  resolveFlag: (flagId: number, payload: Schemas['FlagResolve']) =>
     request<Flag>('POST', `/marketplace/flags/${pathId(flagId)}/resolve`, payload),
 }

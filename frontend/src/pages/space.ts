@@ -1,4 +1,4 @@
-import { ApiError, WEEKDAYS, api, type OpeningHours, type Space } from '../api'
+import { ApiError, WEEKDAYS, api, type OpeningHours, type SpaceDetail } from '../api'
 import { html, setHtml } from '../html'
 import { t, weekdayNames } from '../i18n'
 import { icon } from '../icons'
@@ -40,7 +40,7 @@ function paragraphs(text: string) {
     .map((p) => html`<p>${p}</p>`)
 }
 
-function spaceView(space: Space) {
+function spaceView(space: SpaceDetail) {
   return html`<div class="container py-4 qc-space" data-slug="${space.slug}">
     <nav class="breadcrumb-container" aria-label="${t('breadcrumb')}">
       <ol class="breadcrumb">
@@ -85,7 +85,7 @@ function spaceView(space: Space) {
 export async function spacePage({ main, params, signal }: PageContext): Promise<void> {
   const slug = params.slug ?? ''
   setHtml(main, loadingView())
-  let space: Space
+  let space: SpaceDetail
   try {
     space = await api.space(slug, signal)
   } catch (err) {
