@@ -43,6 +43,7 @@ from qc_platform.core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
 from qc_platform.core.permissions import login_required, require_login
 from qc_platform.notifications.live import kiosk_room
+from qc_platform.places import service as places
 from qc_platform.places.models import Space
 
 blp = Blueprint(
@@ -288,7 +289,7 @@ class SpaceCalendar(MethodView):
     @blp.doc(responses=_CALENDAR_RESPONSES)
     def get(self, space_ref):
         """One space's activities as an iCalendar feed (public); by id or slug."""
-        space = service.places.get_space(space_ref)
+        space = places.get_space(space_ref)
         text, modified = calendar.activities_calendar(
             f"{space.name} — Quartieri Connessi", service.feed_activities(space=space)
         )
@@ -365,7 +366,7 @@ class Kiosk(MethodView):
         ones, with seats left. Live updates: Socket.IO `auth: {kiosk: "<slug>"}`, event
         `session.seats` `{session_id, activity_id, space_id, status, starts_at, ends_at,
         capacity, confirmed, seats_left, waitlisted}`."""
-        space: Space = service.places.get_space(space_ref)
+        space: Space = places.get_space(space_ref)
         data = service.kiosk(space)
         data["socket"] = {
             "path": "/socket.io",
