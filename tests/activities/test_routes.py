@@ -583,8 +583,8 @@ def test_my_registrations_upcoming_and_past(client):
 
 def test_dst_series_through_the_api(client):
     """A weekly Tuesday 18:00 course created in October keeps 18:00 after the change."""
-    operator_ = operator()
     with time_machine.travel(rome(2027, 10, 1, 12), tick=False):
+        operator_ = operator()  # signed in then: a token from today would have expired
         start = rome(2027, 10, 26, 18)  # the clocks go back on Sunday 31 October 2027
         body = _body(
             starts_at=start,
