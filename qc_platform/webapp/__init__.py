@@ -1,4 +1,4 @@
-"""Serves the built web app (``frontend/dist``), the API docs page and the health check.
+"""Serves the built web app (``frontend/dist``), the API docs page and the health checks.
 
 The web app is a static bundle that talks to the public API like any other client.
 The pages of ``pages.json`` get ``index.html`` (a page with a ``head`` gets it with that
@@ -145,8 +145,69 @@ def root_file(filename: str):
 
 @bp.get("/healthz")
 def healthz():
-    """A bare JSON route: liveness, and the benchmarks' baseline."""
+    """A bare JSON route: liveness (the process answers), and the benchmarks' baseline.
+    It touches nothing else: a database outage must not get the process restarted."""
     return jsonify(status="ok")
+
+
+# How soon a probe (or a load balancer) should ask again after a 503 from /readyz.
+READY_RETRY_AFTER_SECONDS = 10
+# A probe must answer quickly: an unreachable Redis may not hold it longer than this.
+_REDIS_PROBE_TIMEOUT_SECONDS = 2
+
+
+def _database_ready() -> bool:
+    from sqlalchemy import text
+
+    from qc_platform.extensions import db
+
+    try:
+        # A connection of its own from the pool, not the request's session.
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:
+        current_app.logger.warning("Readiness: the database is unreachable", exc_info=True)
+        return False
+    return True
+
+
+def _redis_ready(url: str) -> bool:
+    import redis
+
+    client = redis.Redis.from_url(
+        url,
+        socket_connect_timeout=_REDIS_PROBE_TIMEOUT_SECONDS,
+        socket_timeout=_REDIS_PROBE_TIMEOUT_SECONDS,
+    )
+    try:
+        client.ping()
+    except Exception:
+        current_app.logger.warning("Readiness: Redis is unreachable", exc_info=True)
+        return False
+    finally:
+        client.close()
+    return True
+
+
+@bp.get("/readyz")
+def readyz():
+    """Readiness: whether this process can serve requests now. It checks the database
+    (``SELECT 1``) and, when ``QC_REDIS_URL`` is set, Redis: 200 when every check passes,
+    else 503 with Retry-After. What failed is named; why is only in the server's log."""
+    checks = {"database": _database_ready()}
+    redis_url = current_app.config.get("QC_REDIS_URL")
+    if redis_url:
+        checks["redis"] = _redis_ready(redis_url)
+    ready = all(checks.values())
+    response = jsonify(
+        status="ok" if ready else "unavailable",
+        checks={name: "ok" if passed else "unavailable" for name, passed in checks.items()},
+    )
+    response.headers["Cache-Control"] = "no-store"
+    if not ready:
+        response.status_code = 503
+        response.headers["Retry-After"] = str(READY_RETRY_AFTER_SECONDS)
+    return response
 
 
 @bp.get("/api/docs")

@@ -8,6 +8,11 @@ test of the session's app would run rate limited.
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import threading
+
 import pytest
 
 from qc_platform.extensions import limiter
@@ -42,3 +47,48 @@ def rate_limited_app(make_app, isolated_limiter):
         return make_app(**{**settings, **overrides})
 
     return factory
+
+
+REDIS_SERVER = "/usr/bin/redis-server"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def own_redis():
+    """A redis-server of this test's own, which the test may stop (never the shared one)."""
+    if not os.path.exists(REDIS_SERVER):
+        if os.environ.get("QC_REQUIRE_REDIS") == "1":
+            pytest.fail(f"QC_REQUIRE_REDIS=1 but {REDIS_SERVER} is missing")
+        pytest.skip(f"{REDIS_SERVER} is missing")
+    import redis
+
+    port = free_port()
+    server = subprocess.Popen(
+        [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port)]
+        + ["--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    try:
+        for _ in range(100):  # up within a few seconds, or a failure
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert server.poll() is None, "redis-server did not start"
+                threading.Event().wait(0.05)
+        else:
+            pytest.fail("redis-server did not answer")
+        yield url, client, server
+    finally:
+        client.close()
+        if server.poll() is None:
+            server.kill()
+        server.wait()

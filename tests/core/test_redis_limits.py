@@ -9,9 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import socket
-import subprocess
-import threading
 
 import pytest
 
@@ -81,50 +78,6 @@ def test_two_app_instances_share_the_login_counter(
 
 
 # --- Redis goes away: the limits carry on in memory -------------------------------------
-
-REDIS_SERVER = "/usr/bin/redis-server"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def own_redis():
-    """A redis-server of this test's own, which the test may stop (never the shared one)."""
-    if not os.path.exists(REDIS_SERVER):
-        if os.environ.get("QC_REQUIRE_REDIS") == "1":
-            pytest.fail(f"QC_REQUIRE_REDIS=1 but {REDIS_SERVER} is missing")
-        pytest.skip(f"{REDIS_SERVER} is missing")
-    import redis
-
-    port = _free_port()
-    server = subprocess.Popen(
-        [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port)]
-        + ["--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    try:
-        for _ in range(100):  # up within a few seconds, or a failure
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                assert server.poll() is None, "redis-server did not start"
-                threading.Event().wait(0.05)
-        else:
-            pytest.fail("redis-server did not answer")
-        yield url, client, server
-    finally:
-        client.close()
-        if server.poll() is None:
-            server.kill()
-        server.wait()
 
 
 def test_rate_limits_fall_back_to_memory_while_redis_is_down(

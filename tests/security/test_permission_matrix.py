@@ -700,6 +700,7 @@ MATRIX: dict[str, Case] = {
     ),
     "GET /<regex('[A-Za-z0-9_.-]+[.][A-Za-z0-9]+'):filename>": Case(PUBLIC, "/sw.js"),
     "GET /healthz": Case(PUBLIC, "/healthz"),
+    "GET /readyz": Case(PUBLIC, "/readyz"),
     "GET /api/docs": Case(PUBLIC, "/api/docs"),
     "GET /api/openapi.json": Case(PUBLIC, "/api/openapi.json"),
     # --- accounts -----------------------------------------------------------------

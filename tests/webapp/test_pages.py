@@ -15,7 +15,13 @@ from tests.activities.helpers import make_activity
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 SRC = FRONTEND / "src"
 # The webapp blueprint's routes that are not pages: the build's files, docs, health.
-NOT_PAGES = {"webapp.asset", "webapp.root_file", "webapp.healthz", "webapp.api_docs"}
+NOT_PAGES = {
+    "webapp.asset",
+    "webapp.root_file",
+    "webapp.healthz",
+    "webapp.readyz",
+    "webapp.api_docs",
+}
 # What the client's router understands: `<name>` and `<int:name>` (frontend/src/router.ts).
 PARAMETER = re.compile(r"<(?:int:)?([a-z_]+)>")
 
