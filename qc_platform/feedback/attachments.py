@@ -318,13 +318,14 @@ def get_visible(user, attachment_id: int) -> tuple[ReportAttachment, Report]:
 
 
 def shown_filename(viewer, report: Report, attachment: ReportAttachment) -> str:
-    """Anonymity: a name the sender gave their file could name them; others see a neutral one."""
-    if policies.can_see_reporter(viewer, report):
-        return attachment.filename
-    if attachment.uploaded_by_id is not None and attachment.uploaded_by_id not in (
-        report.reporter_id,
-        report.submitted_by_id,
-    ):
+    """Anonymity: a file's name as given is seen by its uploader and by who may see the
+    report's sender; everyone else sees a neutral name, whoever uploaded the file.
+
+    A name the sender gave could name them; and keeping only other uploaders' names would
+    single out the sender's files, also those of a sender who handles the report (their
+    files would look unlike every other handler's).
+    """
+    if attachment.uploaded_by_id == viewer.id or policies.can_see_reporter(viewer, report):
         return attachment.filename
     return f"allegato-{attachment.id}{_EXTENSIONS[attachment.content_type]}"
 

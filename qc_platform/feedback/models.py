@@ -42,6 +42,23 @@ class RouteTo:
     ALL = (CUSTODIAN, COMMITTEE, STAFF)
 
 
+class AuthorRole:
+    """The capacity an update was written in (``ReportUpdate.author_role``).
+
+    Decided by the server when the update is written, from who the author is for the report
+    at that moment: a person who may handle it (a custodian or committee member it is routed
+    to, staff) writes as its handler, even when they also sent it; anyone else who may write
+    on it sent it (or typed it for its tenant) and writes as its sender. Anonymity follows
+    the capacity, not the person (see presenters.py).
+    """
+
+    SENDER = "reporter"
+    CUSTODIAN = "custodian"
+    COMMITTEE = "committee"
+    STAFF = "staff"
+    HANDLERS = (CUSTODIAN, COMMITTEE, STAFF)
+
+
 def open_status():
     """``feedback_reports.status IN ('submitted', 'acknowledged', 'in_progress')``, literally.
 
@@ -215,7 +232,7 @@ class ReportUpdate(db.Model):
         ForeignKey("feedback_reports.id", ondelete="CASCADE"), nullable=False
     )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # The capacity the author wrote in: reporter, custodian, committee, staff.
+    # The capacity the author wrote in (AuthorRole): the sender's, or a handler's.
     author_role: Mapped[str] = mapped_column(String(20), nullable=False)
     body: Mapped[str] = mapped_column(Text, default="", nullable=False)
     status_from: Mapped[str | None] = mapped_column(String(20))

@@ -1,11 +1,18 @@
-"""Who may see and act on reports: reporters, routed recipients, tenants (public ones), staff."""
+"""Who may see and act on reports: reporters, routed recipients, tenants (public ones), staff.
+
+Anonymity: nobody but the sender learns who sent an anonymous report. A sender who also
+handles it (a custodian or committee member it is routed to, staff) writes on it as its
+handler, named like every handler; what they write as its sender stays anonymous. So
+what is hidden is a capacity, never a person: hiding a handler's name because they are
+also the sender would single them out (an answer without its author is the sender's).
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import Select, and_, exists, false, or_, select
 
 from qc_platform.core.permissions import Permission, Role, has_permission
-from qc_platform.feedback.models import Report, ReportAssignment, RouteTo
+from qc_platform.feedback.models import AuthorRole, Report, ReportAssignment, ReportUpdate, RouteTo
 
 
 def is_staff(user) -> bool:
@@ -59,17 +66,22 @@ def visible_reports(user) -> Select:
     )
 
 
-def is_recipient(user, report: Report) -> bool:
+def _recipient_role(user, report: Report) -> str | None:
+    """The capacity in which the report is (was) routed to this user, if it is."""
     for assignment in report.assignments:
         if assignment.target == RouteTo.CUSTODIAN and user.has_role(
             Role.CUSTODIAN, assignment.complex_id
         ):
-            return True
+            return AuthorRole.CUSTODIAN
         if assignment.target == RouteTo.COMMITTEE and user.has_role(
             Role.COMMITTEE_MEMBER, assignment.committee_id
         ):
-            return True
-    return False
+            return AuthorRole.COMMITTEE
+    return None
+
+
+def is_recipient(user, report: Report) -> bool:
+    return _recipient_role(user, report) is not None
 
 
 def is_reporter(user, report: Report) -> bool:
@@ -85,9 +97,17 @@ def can_see(user, report: Report) -> bool:
     )
 
 
+def handler_role(user, report: Report) -> str | None:
+    """The capacity in which ``user`` handles the report now (staff, custodian, committee),
+    or None: they do not handle it (and may write on it only as its sender)."""
+    if is_staff(user):
+        return AuthorRole.STAFF
+    return _recipient_role(user, report)
+
+
 def can_handle(user, report: Report) -> bool:
     """Change status, write internal notes: the recipients and staff."""
-    return is_staff(user) or is_recipient(user, report)
+    return handler_role(user, report) is not None
 
 
 def can_see_reporter(user, report: Report) -> bool:
@@ -95,6 +115,12 @@ def can_see_reporter(user, report: Report) -> bool:
     if is_reporter(user, report):
         return True
     return not report.anonymous and (is_staff(user) or is_recipient(user, report))
+
+
+def can_see_author(user, report: Report, update: ReportUpdate) -> bool:
+    """An update written as a handler names its author to everyone who sees it, like every
+    handler's, whoever wrote it; one written as the sender, only to who may see the sender."""
+    return update.author_role != AuthorRole.SENDER or can_see_reporter(user, report)
 
 
 def can_report_on(user, complex_id: int) -> bool:

@@ -3,6 +3,10 @@
 Every route that returns a report or an update goes through these functions, so a
 field that could reveal the sender of an anonymous report cannot slip out of one
 endpoint and not another.
+
+An update's author is hidden by the capacity it was written in, not by who wrote it: what
+the sender wrote as the sender is anonymous to whoever may not see the sender; what a
+handler wrote is named, also when that handler sent the report (policies.can_see_author).
 """
 
 from __future__ import annotations
@@ -75,18 +79,14 @@ def present_report(viewer, report: Report) -> dict:
 
 
 def present_updates(viewer, report: Report, updates: list[ReportUpdate]) -> list[dict]:
-    hide_reporter = not policies.can_see_reporter(viewer, report)
-    reporter_ids = {report.reporter_id, report.submitted_by_id}
-    people = _people({u.author_id for u in updates if u.author_id})
+    shown = {u.id for u in updates if u.author_id and policies.can_see_author(viewer, report, u)}
+    people = _people({u.author_id for u in updates if u.id in shown})
     items = []
     for update in updates:
-        author = people.get(update.author_id)
-        if hide_reporter and (update.author_role == "reporter" or update.author_id in reporter_ids):
-            author = None
         items.append(
             {
                 "id": update.id,
-                "author": _person(author),
+                "author": _person(people.get(update.author_id)) if update.id in shown else None,
                 "author_role": update.author_role,
                 "body": update.body,
                 "status_from": update.status_from,

@@ -2,6 +2,27 @@
 
 Services add and flush; the request (or CLI command) commits. Every action of a
 custodian, committee member or staff on a report is written to the audit log.
+
+Anonymity when the sender also handles the report. Every update records the capacity it
+was written in (``author_role``: the sender's, or a handler's), decided here from who the
+author is for the report at that moment, never chosen by the client. Whoever may handle
+the report (a custodian or committee member it is routed to, staff) writes as its handler,
+also on a report they sent, and looks like every handler: named with their role, their
+first public answer stops the service-level clock, the audit log keeps a row naming them
+like any handler's (it says they handled the report, as their colleagues did, not that
+they sent it), their files get names like the other handlers' files. What they write
+there is theirs to word (the web app tells them they answer with their name). Anyone else
+writes as the sender: never the first answer, and on an anonymous report anonymous
+everywhere, the audit log included (no row names them next to it, as for sending it).
+
+Why not keep them anonymous as a handler: an answer without its author, a first answer
+that does not count, a handler's action missing from the audit log, each is unlike every
+other handler's and points at the one who sent the report. Why not forbid a sender to
+handle their own report: it would have to go elsewhere, and the report of a complex with
+one custodian going to staff points at that custodian just the same.
+
+``author_role`` already held that capacity (``reporter`` exactly when the author did not
+handle the report), so no column is added and old rows keep their meaning.
 """
 
 from __future__ import annotations
@@ -21,6 +42,7 @@ from qc_platform.core.permissions import Role, ScopeType
 from qc_platform.extensions import db
 from qc_platform.feedback import policies, signals, sla
 from qc_platform.feedback.models import (
+    AuthorRole,
     Committee,
     CommitteeAccreditation,
     CommitteeComplex,
@@ -370,30 +392,17 @@ def get_visible(user, report_id: int) -> Report:
     return report
 
 
-def _author_role(user, report: Report) -> str:
-    if policies.is_staff(user):
-        return "staff"
-    for assignment in report.assignments:
-        if assignment.target == RouteTo.CUSTODIAN and user.has_role(
-            Role.CUSTODIAN, report.complex_id
-        ):
-            return "custodian"
-        if assignment.target == RouteTo.COMMITTEE and user.has_role(
-            Role.COMMITTEE_MEMBER, assignment.committee_id
-        ):
-            return "committee"
-    return "reporter"
-
-
 def add_update(
     *, author, report: Report, body: str = "", status: str | None = None, internal: bool = False
 ) -> ReportUpdate:
     """Comment, change status (per TRANSITIONS) or add an internal note.
 
     The reporter may only comment; internal notes never reach the reporter; the first
-    public answer of a recipient stops the service-level clock.
+    public answer of a recipient stops the service-level clock. Who handles the report
+    writes as its handler, also on a report they sent (see the module docstring).
     """
-    handler = policies.can_handle(author, report)
+    capacity = policies.handler_role(author, report)
+    handler = capacity is not None
     if not handler and (status is not None or internal):
         raise Forbidden("feedback.reporter_comment_only")
     if not handler and not policies.is_reporter(author, report):
@@ -425,7 +434,7 @@ def add_update(
     update = ReportUpdate(
         report_id=report.id,
         author_id=author.id,
-        author_role=_author_role(author, report),
+        author_role=capacity or AuthorRole.SENDER,
         body=body.strip(),
         status_from=previous if status and status != previous else None,
         status_to=status if status and status != previous else None,
@@ -433,16 +442,12 @@ def add_update(
         created_at=now,
     )
     db.session.add(update)
-    if (
-        handler
-        and not internal
-        and report.first_responded_at is None
-        and not policies.is_reporter(author, report)
-    ):
+    if handler and not internal and report.first_responded_at is None:
         report.first_responded_at = now
     report.updated_at = now
     db.session.flush()
     if handler:
+        # Like every handler's row, also when the handler sent the report.
         audit.record(
             actor=author,
             action="report.update",
@@ -503,7 +508,7 @@ def record_outcome(*, user, report: Report, solved: bool, satisfaction: int) -> 
         ReportUpdate(
             report_id=report.id,
             author_id=user.id,
-            author_role="reporter",
+            author_role=AuthorRole.SENDER,
             body="",
             status_from=previous,
             status_to=report.status,

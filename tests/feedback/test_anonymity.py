@@ -8,6 +8,13 @@ a clock a month ahead, an outcome. Then every role calls every feedback GET endp
 response body, stored notification, e-mail and log record is searched for the senders'
 ids (in person objects and user-id fields), names and e-mail addresses. Only the sender's
 own responses, notifications and e-mails may hold the sender.
+
+Two senders also handle their report: a custodian of the complex (who answers it from the
+start) and a member of its committee (who comments as its sender, and answers as its
+handler once staff hand it to the committee). What they write as a handler is named like
+every handler's answer, and only there may their name appear; nothing shows that the
+handler is the sender (an answer without its author, a first answer that does not count,
+a file that looks unlike the other handlers' files, an audit row unlike theirs).
 """
 
 from __future__ import annotations
@@ -44,6 +51,11 @@ SENDER_2 = {"display_name": "Ottavio Nascondiglio", "email": "ottavio.nascosto@e
 # A tenant who also sits on another complex's committee: a role whose every write is
 # audited, so the audit log must not tie them to their anonymous report either.
 SENDER_3 = {"display_name": "Gervasia Incognitissima", "email": "gervasia.incognita@example.org"}
+OFFICE = {"display_name": "Ufficio tecnico", "email": "ufficio.tecnico@example.org"}
+# Senders who also handle their report: a custodian of the complex who lives there, and a
+# member of the complex's own committee.
+SENDER_4 = {"display_name": "Fortunata Celatissima", "email": "fortunata.celata@example.org"}
+SENDER_5 = {"display_name": "Bonifacio Segretissimo", "email": "bonifacio.segreto@example.org"}
 # The GET endpoints scanned: everything of feedback (reports, inbox, routing rules,
 # committees, stats, attachments…), notifications, and the Open311 facade.
 PREFIXES = ("/api/v1/feedback", "/api/v1/committees", "/api/v1/notifications", "/open311")
@@ -60,8 +72,16 @@ USER_ID_KEYS = {
     "on_behalf_of",
 }
 PERSON_KEYS = {"reporter", "author", "submitted_by", "uploaded_by", "sender", "user", "actor"}
-SENDERS = ("reporter", "sender_2", "sender_3")
-VIEWERS = (*ROLES, "sender_2", "sender_3")
+SENDERS = ("reporter", "sender_2", "sender_3", "sender_4", "sender_5")
+VIEWERS = (*ROLES, "sender_2", "sender_3", "sender_4", "sender_5")
+# The capacities an update is written in besides the sender's ("reporter").
+HANDLER_ROLES = {"custodian", "committee", "staff"}
+# Who handles which report of the scene among the senders, and the colleague who handles
+# it with them: (sender, report, colleague).
+SENDER_HANDLERS = (
+    ("sender_4", "custodian_handled", "custodian"),
+    ("sender_5", "committee_handled", "committee_member"),
+)
 
 
 # --- fixtures: an app that sends e-mail, and the process-wide state it rewrites ---------
@@ -118,6 +138,14 @@ class Scene:
     headers: dict[str, dict[str, str]]
     ids: dict[str, int]
     reports: dict[str, int] = field(default_factory=dict)
+    # Attachment ids by (uploader role, report).
+    files: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @property
+    def handler_ids(self) -> frozenset[int]:
+        """Who may be named as the author of an update written as a handler."""
+        roles = ("custodian", "committee_member", "staff", "admin", "sender_4", "sender_5")
+        return frozenset(self.ids[role] for role in roles)
 
     def secrets_for(self, viewer: str | None) -> list[Identity]:
         """The senders ``viewer`` must never learn of (None: nobody in particular, a log)."""
@@ -125,6 +153,8 @@ class Scene:
             "reporter": {"reporter"},
             "sender_2": {"sender_2"},
             "sender_3": {"sender_3"},
+            "sender_4": {"sender_4"},
+            "sender_5": {"sender_5"},
             # The custodian typed sender 2's report for them: they know who it was.
             "custodian": {"sender_2"},
         }.get(viewer, set())
@@ -154,15 +184,44 @@ def play(app) -> Scene:
         ("committee_member", "committee", world.committee_b),
         **SENDER_3,
     )
+    sender_4 = user_with_roles(
+        ("tenant", "complex", world.complex_a),
+        ("custodian", "complex", world.complex_a),
+        **SENDER_4,
+    )
+    sender_5 = user_with_roles(
+        ("tenant", "complex", world.complex_a),
+        ("committee_member", "committee", world.committee_a),
+        **SENDER_5,
+    )
     scene = Scene(
         world=world,
         senders={
             "reporter": Identity("reporter", world.ids["reporter"], **_named(SENDER)),
             "sender_2": Identity("sender_2", sender_2.id, **_named(SENDER_2)),
             "sender_3": Identity("sender_3", sender_3.id, **_named(SENDER_3)),
+            "sender_4": Identity("sender_4", sender_4.id, **_named(SENDER_4)),
+            "sender_5": Identity("sender_5", sender_5.id, **_named(SENDER_5)),
         },
-        headers={**world.headers, "sender_2": bearer(sender_2), "sender_3": bearer(sender_3)},
-        ids={**world.ids, "sender_2": sender_2.id, "sender_3": sender_3.id},
+        headers={
+            **world.headers,
+            **{
+                label: bearer(user)
+                for label, user in [
+                    ("sender_2", sender_2),
+                    ("sender_3", sender_3),
+                    ("sender_4", sender_4),
+                    ("sender_5", sender_5),
+                ]
+            },
+        },
+        ids={
+            **world.ids,
+            "sender_2": sender_2.id,
+            "sender_3": sender_3.id,
+            "sender_4": sender_4.id,
+            "sender_5": sender_5.id,
+        },
     )
     client = app.test_client()
     h = scene.headers
@@ -208,6 +267,22 @@ def play(app) -> Scene:
         title="Cantine allagate",
         visibility="public",
     )
+    # Routed to the custodians of the complex, sender 4 among them.
+    r["custodian_handled"] = send(
+        "sender_4",
+        category="maintenance",
+        complex_id=a,
+        title="Infiltrazioni dal tetto",
+        visibility="public",
+    )
+    # Routed to the custodians; staff hand it to the committee sender 5 sits on (below).
+    r["committee_handled"] = send(
+        "sender_5",
+        category="maintenance",
+        complex_id=a,
+        title="Citofono guasto",
+        visibility="public",
+    )
     r["named"] = send(
         "tenant",
         category="cleaning",
@@ -228,6 +303,14 @@ def play(app) -> Scene:
     update("reporter", "public", body="Grazie della risposta.")
     update("sender_3", "committee_sender", body="Serve una pompa.")
     update("custodian", "committee_sender", body="Chiamata la ditta.", status="resolved")
+    # Sender 4 handles their own report, and answers it first.
+    update(
+        "sender_4", "custodian_handled", body="Ho chiamato il lattoniere.", status="acknowledged"
+    )
+    update("sender_4", "custodian_handled", body="Chiesto un preventivo.", internal=True)
+    update("custodian", "custodian_handled", body="Arriva lunedì.", status="in_progress")
+    # Sender 5 does not handle theirs yet: a comment as its sender.
+    update("sender_5", "committee_handled", body="Non suona da una settimana.")
 
     for role, report in [
         ("tenant", "public"),
@@ -240,9 +323,18 @@ def play(app) -> Scene:
         url = f"{API}/feedback/reports/{r[report]}/supports"
         _ok(client.post(url, headers=h[role]))
 
-    for report, route_to in [("public", "staff"), ("on_behalf", "committee")]:
+    for report, route_to in [
+        ("public", "staff"),
+        ("on_behalf", "committee"),
+        ("committee_handled", "committee"),
+    ]:
         url = f"{API}/feedback/reports/{r[report]}/reassign"
         _ok(client.post(url, json={"route_to": route_to}, headers=h["staff"]), 200)
+    # Now sender 5 handles their report: they answer it first, as its handler.
+    update(
+        "sender_5", "committee_handled", body="Ne parliamo alla riunione.", status="acknowledged"
+    )
+    update("committee_member", "committee_handled", body="Scritto al gestore.")
 
     with app.app_context():
         escalated = feedback.escalate_overdue(now=utcnow() + timedelta(days=30))
@@ -255,6 +347,9 @@ def play(app) -> Scene:
     update("reporter", "public", body="Il rumore continua.")
     outcome = f"{API}/feedback/reports/{r['committee_sender']}/outcome"
     _ok(client.post(outcome, json={"solved": True, "satisfaction": 5}, headers=h["sender_3"]), 200)
+    update("committee_member", "committee_handled", body="Riparato.", status="resolved")
+    outcome = f"{API}/feedback/reports/{r['committee_handled']}/outcome"
+    _ok(client.post(outcome, json={"solved": True, "satisfaction": 4}, headers=h["sender_5"]), 200)
 
     if _has_route(app, "POST", "/api/v1/feedback/reports/<int:report_id>/attachments"):
         # Files whose names and metadata carry the sender: none of it may reach others.
@@ -263,13 +358,16 @@ def play(app) -> Scene:
             ("sender_2", "on_behalf", "ottavio.nascosto@example.org.jpg", _jpeg(SENDER_2)),
             ("reporter", "private", "Riservatissima.png", _png(SENDER)),
             ("sender_3", "committee_sender", "gervasia.png", _png(SENDER_3)),
+            # Files of the two handlers of sender 4's report: sender 4's, and their colleague's.
+            ("sender_4", "custodian_handled", "Celatissima tetto.png", _png(SENDER_4)),
+            ("custodian", "custodian_handled", "sopralluogo tetto.png", _png(OFFICE)),
         ]:
             url = f"{API}/feedback/reports/{r[report]}/attachments"
             files = {"file": (io.BytesIO(data), name)}
             response = client.post(
                 url, data=files, headers=h[role], content_type="multipart/form-data"
             )
-            _ok(response)
+            scene.files[(role, report)] = _ok(response)["id"]
 
     while mailer.send_due(app)["sent"]:
         pass
@@ -322,9 +420,57 @@ def _user_ids_in(data) -> Iterator[tuple[str, int]]:
             yield from _user_ids_in(item)
 
 
-def leaks(text: str, secrets: list[Identity]) -> list[str]:
-    """What of ``secrets`` the text gives away."""
+def _document(text: str):
+    """The JSON document of a text (a response: its headers, a blank line, its body), or None."""
+    try:
+        return json.loads(text.split("\n\n", 1)[-1])
+    except ValueError:
+        return None
+
+
+def _without_handler_authors(data, handlers: frozenset[int]):
+    """``data`` without the authors of updates written as a handler by one of ``handlers``.
+
+    A sender who handles their report is named there, like every handler, and only there.
+    """
+    if isinstance(data, dict):
+        author = data.get("author")
+        if (
+            data.get("author_role") in HANDLER_ROLES
+            and isinstance(author, dict)
+            and author.get("id") in handlers
+        ):
+            data = {**data, "author": "(a handler)"}
+        return {key: _without_handler_authors(value, handlers) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_without_handler_authors(item, handlers) for item in data]
+    return data
+
+
+def unlike_handlers(data, handlers: frozenset[int]) -> Iterator[str]:
+    """Updates written as a handler that do not look like every handler's: named, by a handler."""
+    if isinstance(data, dict):
+        if data.get("author_role") in HANDLER_ROLES and "author" in data:
+            author = data["author"]
+            if not isinstance(author, dict) or set(author) != {"id", "display_name"}:
+                yield f"update {data.get('id')} written as {data['author_role']}: author {author}"
+            elif author["id"] not in handlers:
+                yield f"update {data.get('id')} written as {data['author_role']} by a non-handler"
+        for value in data.values():
+            yield from unlike_handlers(value, handlers)
+    elif isinstance(data, list):
+        for item in data:
+            yield from unlike_handlers(item, handlers)
+
+
+def leaks(text: str, secrets: list[Identity], handlers: frozenset[int] = frozenset()) -> list[str]:
+    """What of ``secrets`` the text gives away (``handlers`` may be named as handlers)."""
     found = []
+    data = _document(text)
+    if data is not None:
+        data = _without_handler_authors(data, handlers)
+        head = text.split("\n\n", 1)[:-1]
+        text = "\n\n".join([*head, json.dumps(data, ensure_ascii=False)])
     lowered = text.lower()
     for secret in secrets:
         for what, word in secret.words().items():
@@ -334,9 +480,7 @@ def leaks(text: str, secrets: list[Identity]) -> list[str]:
             rf"(user|reporter|author|sender)\W{{0,3}}(id\W{{0,3}})?{secret.id}\b", lowered
         ):
             found.append(f"id of {secret.label} (text)")
-    try:
-        data = json.loads(text.split("\n\n", 1)[-1])
-    except ValueError:
+    if data is None:
         return found
     ids = {secret.id: secret.label for secret in secrets}
     found += [f"id of {ids[uid]} ({where})" for where, uid in _user_ids_in(data) if uid in ids]
@@ -429,7 +573,13 @@ def test_no_response_of_any_feedback_endpoint_reveals_the_sender(mail_app, scene
     for url in urls:
         for page_url, status, body in responses(client, url, headers):
             statuses[page_url] = status
-            found += [f"{page_url} ({status}): {leak}" for leak in leaks(body, secrets)]
+            found += [
+                f"{page_url} ({status}): {leak}" for leak in leaks(body, secrets, scene.handler_ids)
+            ]
+            found += [
+                f"{page_url} ({status}): {odd}"
+                for odd in unlike_handlers(_document(body), scene.handler_ids)
+            ]
     assert not found, "\n".join(found)
 
     # The scan saw the anonymous reports wherever the viewer may see them.
@@ -471,6 +621,44 @@ def test_the_sender_sees_themself_and_the_scan_would_notice(mail_app, scene):
             None,
             False,
         )
+
+
+@pytest.mark.parametrize(("sender", "report", "colleague"), SENDER_HANDLERS)
+def test_a_sender_who_handles_their_report_answers_like_any_handler(
+    mail_app, scene, sender, report, colleague
+):
+    """Their answers are named like their colleague's, and the first of them is the report's
+    first answer; what they wrote as its sender stays anonymous; their files look like their
+    colleague's. Seen by everyone else who sees the report."""
+    client = mail_app.test_client()
+    url = f"{API}/feedback/reports/{scene.reports[report]}"
+    who = {scene.ids[sender]: "sender", scene.ids[colleague]: "colleague"}
+    seen_by = set()
+    for viewer in VIEWERS:
+        headers = scene.headers.get(viewer, {})
+        shown = client.get(url, headers=headers)
+        if viewer == sender or shown.status_code in (401, 404):
+            continue
+        assert shown.status_code == 200, (viewer, shown.get_json())
+        seen_by.add(viewer)
+        trail = client.get(f"{url}/updates", headers=headers).get_json()["items"]
+        answers = [u for u in trail if u["author_role"] != "reporter"]
+        assert [u["author"] is not None for u in answers] == [True] * len(answers), (viewer, trail)
+        assert {who.get(u["author"]["id"]) for u in answers} == {"sender", "colleague"}, viewer
+        assert len({u["author_role"] for u in answers}) == 1, (viewer, answers)
+        as_sender = [u for u in trail if u["author_role"] == "reporter"]
+        assert [u["author"] for u in as_sender] == [None] * len(as_sender), viewer
+        # Sender 5 commented, and recorded the outcome, as its sender; sender 4 did not.
+        assert len(as_sender) == {"sender_4": 0, "sender_5": 2}[sender], (viewer, trail)
+        first = next(u for u in answers if not u["internal"])
+        assert who[first["author"]["id"]] == "sender"
+        assert shown.get_json()["first_responded_at"] == first["created_at"], viewer
+        if (sender, report) in scene.files and viewer != colleague:  # (who sees their own)
+            files = client.get(f"{url}/attachments", headers=headers).get_json()["items"]
+            named = {f["id"]: not f["filename"].startswith("allegato-") for f in files}
+            theirs, colleagues = scene.files[(sender, report)], scene.files[(colleague, report)]
+            assert named[theirs] == named[colleagues], (viewer, files)
+    assert {"tenant", colleague, "staff", "admin"} <= seen_by
 
 
 def test_no_notification_e_mail_or_log_line_reveals_the_sender(
@@ -516,12 +704,32 @@ def test_no_notification_e_mail_or_log_line_reveals_the_sender(
 
 def test_the_audit_log_does_not_tie_a_sender_to_their_anonymous_report(mail_app, scene):
     """The audit log names who did what; for an anonymous sender, not on their own report."""
+    r = scene.reports
     own = {
-        scene.ids["reporter"]: {scene.reports["public"], scene.reports["private"]},
-        scene.ids["sender_2"]: {scene.reports["on_behalf"]},
-        scene.ids["sender_3"]: {scene.reports["committee_sender"]},
+        scene.ids["reporter"]: {r["public"], r["private"]},
+        scene.ids["sender_2"]: {r["on_behalf"]},
+        scene.ids["sender_3"]: {r["committee_sender"]},
+        scene.ids["sender_4"]: {r["custodian_handled"]},
+        scene.ids["sender_5"]: {r["committee_handled"]},
     }
-    found = []
+    # A sender who handles their report is audited for what they did as its handler, as
+    # every handler is (the row names a handler of the report, not its sender), and for
+    # nothing they did as its sender: sending it, commenting before they handled it, the
+    # outcome. Their rows look like their colleague's.
+    files = ["report.attachment_add"] if scene.files else []
+    as_handler = {
+        (scene.ids["sender_4"], r["custodian_handled"]): [
+            "report.update",
+            "report.update",
+            *files,
+        ],
+        (scene.ids["sender_5"], r["committee_handled"]): ["report.update"],
+    }
+    colleagues = {
+        r["custodian_handled"]: scene.ids["custodian"],
+        r["committee_handled"]: scene.ids["committee_member"],
+    }
+    found, handled, shapes = [], {}, {}
     with mail_app.app_context():
         entries = list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
     for entry in entries:
@@ -529,11 +737,20 @@ def test_the_audit_log_does_not_tie_a_sender_to_their_anonymous_report(mail_app,
         view_args = (entry.details or {}).get("view_args", {})
         if "report_id" in view_args:
             refs.add(int(view_args["report_id"]))
-        if refs & own.get(entry.actor_id, set()):
+        shape = (entry.action, entry.object_type, sorted(entry.details))
+        if entry.object_type == "report" and colleagues.get(entry.object_id) == entry.actor_id:
+            shapes.setdefault(entry.object_id, []).append(shape)
+        if (entry.actor_id, entry.object_id) in as_handler and refs == {entry.object_id}:
+            handled.setdefault((entry.actor_id, entry.object_id), []).append(shape)
+        elif refs & own.get(entry.actor_id, set()):
             found.append(f"audit {entry.id} {entry.action}: actor is the sender of {refs}")
         text = json.dumps(entry.details, ensure_ascii=False)
         found += [f"audit {entry.id}: {leak}" for leak in leaks(text, scene.secrets_for(None))]
     assert not found, "\n".join(found)
+    for (actor_id, report_id), actions in as_handler.items():
+        rows = handled.get((actor_id, report_id), [])
+        assert [action for action, _, _ in rows] == actions
+        assert all(shape in shapes[report_id] for shape in rows), (rows, shapes[report_id])
     # The sender's support of someone else's report is theirs to be audited for.
     supports = [e for e in entries if e.actor_id == scene.ids["sender_3"]]
     assert [e.details["view_args"]["report_id"] for e in supports] == [str(scene.reports["public"])]

@@ -273,31 +273,57 @@ def test_a_status_change_without_text_is_a_first_answer(client):
     assert report(case.report_id).first_responded_at is not None
 
 
-def test_the_custodian_who_typed_the_report_does_not_answer_it_by_commenting(client):
-    a, _ = complex_ab()
-    typist, colleague, sender = custodian(a), custodian(a), tenant(a)
-    typist_headers, colleague_headers = bearer(typist), bearer(colleague)
+def _typed_for(client, typist_headers, sender_id: int, category: str, **extra) -> int:
     response = post(
         client,
         "/feedback/reports",
         {
-            "category": "cleaning",
-            "complex_id": a,
+            "category": category,
+            "complex_id": complex_ab()[0],
             "title": "Cortile sporco",
             "description": "Rifiuti nel cortile.",
-            "on_behalf_of": sender.id,
+            "on_behalf_of": sender_id,
+            **extra,
         },
         typist_headers,
     )
     assert response.status_code == 201, response.get_json()
-    report_id = response.get_json()["id"]
+    return response.get_json()["id"]
+
+
+def test_the_custodian_who_typed_the_report_and_handles_it_answers_like_any_handler(client):
+    """They write on it as its handler: named, and their first public word is its first
+    answer. (A handler's comment that did not count would tell every reader who typed it.)"""
+    a, _ = complex_ab()
+    typist, colleague, sender = custodian(a), custodian(a), tenant(a)
+    typist_headers, colleague_headers = bearer(typist), bearer(colleague)
+    report_id = _typed_for(client, typist_headers, sender.id, "cleaning")  # to the custodians
     comment = post(
         client, f"/feedback/reports/{report_id}/updates", {"body": "Aggiungo foto"}, typist_headers
     )
     assert comment.status_code == 201
-    assert report(report_id).first_responded_at is None
+    assert report(report_id).first_responded_at is not None
+    trail = get(client, f"/feedback/reports/{report_id}/updates", colleague_headers).get_json()
+    assert [(u["author"]["id"], u["author_role"]) for u in trail["items"]] == [
+        (typist.id, "custodian")
+    ]
+
+
+def test_who_typed_a_report_they_do_not_handle_comments_as_its_sender(client):
+    a, _ = complex_ab()
+    typist, sender, manager = custodian(a), tenant(a), staff()
+    typist_headers, manager_headers = bearer(typist), bearer(manager)
+    report_id = _typed_for(client, typist_headers, sender.id, "space-services", anonymous=True)
+    comment = post(
+        client, f"/feedback/reports/{report_id}/updates", {"body": "Aggiungo foto"}, typist_headers
+    )
+    assert comment.status_code == 201
+    assert comment.get_json()["author_role"] == "reporter"
+    assert report(report_id).first_responded_at is None  # the sender does not answer
+    trail = get(client, f"/feedback/reports/{report_id}/updates", manager_headers).get_json()
+    assert [(u["author"], u["author_role"]) for u in trail["items"]] == [(None, "reporter")]
     answer = post(
-        client, f"/feedback/reports/{report_id}/updates", {"body": "Pulito"}, colleague_headers
+        client, f"/feedback/reports/{report_id}/updates", {"body": "Pulito"}, manager_headers
     )
     assert answer.status_code == 201
     assert report(report_id).first_responded_at is not None

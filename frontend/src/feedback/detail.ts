@@ -205,7 +205,12 @@ function commentForm(s: State): Safe {
           )
         : ''}
       ${textareaField(COMMENT, 'body', ft('commentLabel'), {
-        help: handler ? ft('commentHelpHandler') : ft('commentHelpReporter'),
+        // Who sent an anonymous report and handles it answers as its handler, named.
+        help: !handler
+          ? ft('commentHelpReporter')
+          : s.report.anonymous && isReporter(s.me, s.report)
+            ? ft('commentHelpSenderHandler')
+            : ft('commentHelpHandler'),
         rows: 4,
         maxlength: 5000,
       })}

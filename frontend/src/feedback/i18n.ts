@@ -140,6 +140,8 @@ const it = {
   commentHelpReporter: 'Per aggiungere informazioni o chiedere a che punto è.',
   commentHelpHandler:
     'Il messaggio lo legge anche chi ha inviato la segnalazione, a meno che sia una nota interna.',
+  commentHelpSenderHandler:
+    'Rispondi come chi gestisce la segnalazione: chi la legge vede il tuo nome, come per ogni risposta. Nessuno saprà che l’hai inviata tu, a meno che sia il messaggio a dirlo.',
   statusSelect: 'Cambia lo stato',
   statusKeep: 'Lascia com’è ({status})',
   internalCheckbox: 'Nota interna',
@@ -417,6 +419,8 @@ const en: Record<FKey, string> = {
   commentLabel: 'Message',
   commentHelpReporter: 'To add information or ask how it is going.',
   commentHelpHandler: 'The person who sent the report reads it too, unless it is an internal note.',
+  commentHelpSenderHandler:
+    'You answer as one of its handlers: readers see your name, as for every answer. Nobody learns that you sent the report, unless your message says so.',
   statusSelect: 'Change the status',
   statusKeep: 'Leave as it is ({status})',
   internalCheckbox: 'Internal note',
