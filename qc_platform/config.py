@@ -133,7 +133,8 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict:
         "QC_REPORT_RATE_LIMIT": env.get("QC_REPORT_RATE_LIMIT", "10 per hour;30 per day"),
         # First answer to a report due within this many working hours (Milan calendar).
         "QC_FEEDBACK_SLA_HOURS": int(env.get("QC_FEEDBACK_SLA_HOURS", "48")),
-        # Time bank: how far below zero a new account may go (minutes; -600 = 10 hours).
+        # Time bank: how far below zero a verified tenant's or an organisation's account may
+        # go (minutes; -600 = 10 hours). Other people's accounts start at 0.
         "QC_TIMEBANK_FLOOR_MINUTES": int(env.get("QC_TIMEBANK_FLOOR_MINUTES", "-600")),
         "QC_LISTING_RATE_LIMIT": env.get("QC_LISTING_RATE_LIMIT", "10 per hour;30 per day"),
         "QC_MESSAGE_RATE_LIMIT": env.get("QC_MESSAGE_RATE_LIMIT", "20 per minute;300 per day"),

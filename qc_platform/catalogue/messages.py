@@ -18,6 +18,10 @@ register_messages(
             "suoi servizi.",
             "en": "Only the organisation's operators may publish and change its services.",
         },
+        "catalogue.not_your_space": {
+            "it": "Un servizio può stare solo in uno spazio gestito dalla sua organizzazione.",
+            "en": "A service can only be at a space run by its own organisation.",
+        },
         "catalogue.price_free": {
             "it": "Un servizio gratuito non ha prezzo né minuti.",
             "en": "A free service has no price and no minutes.",

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from qc_platform.catalogue.models import Service, ServiceRequest
 from qc_platform.core.permissions import Role
+from qc_platform.places.models import Space
 
 
 def runs(user, service: Service) -> bool:
     return user.has_role(Role.OPERATOR, service.organisation_id)
+
+
+def can_offer_at(organisation_id: int, space: Space) -> bool:
+    """A service may be offered at a space only by the organisation that runs the space.
+
+    Another organisation's space would need that organisation's consent, which the platform
+    has no way to give: the move is refused, as activities refuse it.
+    """
+    return space.organisation_id == organisation_id
 
 
 def can_see_request(user, request: ServiceRequest) -> bool:

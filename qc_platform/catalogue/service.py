@@ -71,13 +71,22 @@ def _check_price(price_model: str, price_cents, minutes) -> None:
         raise InvalidInput("catalogue.price_timebank", errors={"minutes": ["required"]})
 
 
-def _check_place(organisation_id: int, space_id: int | None) -> None:
+def _check_place(organisation_id: int, space_id: int | None) -> Space | None:
     if db.session.get(Organisation, organisation_id) is None:
         raise InvalidInput(
             "catalogue.unknown_organisation", errors={"organisation_id": ["unknown"]}
         )
-    if space_id is not None and db.session.get(Space, space_id) is None:
+    if space_id is None:
+        return None
+    space = db.session.get(Space, space_id)
+    if space is None:
         raise InvalidInput("catalogue.unknown_space", errors={"space_id": ["unknown"]})
+    return space
+
+
+def _check_space_is_theirs(organisation_id: int, space: Space | None) -> None:
+    if space is not None and not policies.can_offer_at(organisation_id, space):
+        raise Forbidden("catalogue.not_your_space")
 
 
 def _set_availability(service: Service, week: dict) -> None:
@@ -97,9 +106,11 @@ def _refresh_search(service: Service) -> None:
 
 
 def create(*, user, data: dict) -> Service:
-    _check_place(data["organisation_id"], data.get("space_id"))
+    """Publish a service of an organisation (its operators), at one of its spaces or none."""
+    space = _check_place(data["organisation_id"], data.get("space_id"))
     if not user.has_role(Role.OPERATOR, data["organisation_id"]):
         raise Forbidden("catalogue.not_operator")
+    _check_space_is_theirs(data["organisation_id"], space)
     _check_price(data["price_model"], data.get("price_cents"), data.get("minutes"))
     service = Service(
         organisation_id=data["organisation_id"],
@@ -134,7 +145,8 @@ def update(*, user, service: Service, data: dict) -> Service:
     if not policies.runs(user, service):
         raise Forbidden("catalogue.not_operator")
     if "space_id" in data:
-        _check_place(service.organisation_id, data["space_id"])
+        space = _check_place(service.organisation_id, data["space_id"])
+        _check_space_is_theirs(service.organisation_id, space)
     price = {
         key: data.get(key, getattr(service, key))
         for key in ("price_model", "price_cents", "minutes")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.marketplace.helpers import organisation_id, person
+from tests.marketplace.helpers import complex_id, organisation_id, person
 
 
 @pytest.fixture
@@ -15,7 +15,8 @@ def org():
 
 @pytest.fixture
 def other_org():
-    return organisation_id("ente-omero")
+    """The organisation running the Faenza space (a service is only ever at its own)."""
+    return organisation_id("ente-faenza")
 
 
 @pytest.fixture
@@ -37,10 +38,12 @@ def other_operator(other_org):
 
 @pytest.fixture
 def requester():
-    return person(display_name="Rita Richiedente")
+    """A verified tenant: may pay a time-bank service below zero."""
+    return person(("tenant", "complex", complex_id("boccioni")), display_name="Rita Richiedente")
 
 
 @pytest.fixture
 def stranger():
-    """Signed in, but neither the requester nor an operator of the service."""
-    return person(display_name="Sara Estranea")
+    """Signed in, but neither the requester nor an operator of the service; a tenant, so
+    that the payment tests can lend the requester hours from her account."""
+    return person(("tenant", "complex", complex_id("omero")), display_name="Sara Estranea")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qc_platform.places.models import Space
+from qc_platform.extensions import db
+from qc_platform.places.models import Organisation, Space
 from tests.catalogue.helpers import (
     ALWAYS,
     DAYS,
@@ -14,7 +15,8 @@ from tests.catalogue.helpers import (
     publish,
     service_body,
 )
-from tests.marketplace.helpers import ok, refused, space_id
+from tests.marketplace.helpers import ok, person, refused, space_id
+from tests.places.factories import SpaceFactory
 
 # --- who publishes -----------------------------------------------------------------------
 
@@ -478,12 +480,69 @@ def test_a_service_is_paused_and_reactivated(client, operator, org):
     assert active["status"] == "active"
 
 
-def test_a_service_can_move_to_another_space_or_none(client, operator, org):
+def test_a_service_can_move_to_another_space_of_its_organisation_or_none(client, operator, org):
+    second = SpaceFactory(organisation=db.session.get(Organisation, org)).id
     created = publish(client, operator, org, space_id=space_id("boccioni"))
-    moved = ok(patch_service(client, operator, created["id"], space_id=space_id("omero")))
-    assert moved["space_id"] == space_id("omero")
+    moved = ok(patch_service(client, operator, created["id"], space_id=second))
+    assert moved["space_id"] == second
     refused(patch_service(client, operator, created["id"], space_id=999_999), 422)
     assert ok(patch_service(client, operator, created["id"], space_id=None))["space_id"] is None
+
+
+# --- at whose space (security review, finding 8) ------------------------------------------------
+
+NOT_YOUR_SPACE = "Un servizio può stare solo in uno spazio gestito dalla sua organizzazione."
+
+
+def test_a_service_cannot_be_published_at_another_organisations_space(client, operator, org):
+    # Omero's space is run by ente-omero: its operators did not agree to host this service.
+    body = refused(
+        client.post(
+            SERVICES,
+            json=service_body(org, space_id=space_id("omero")),
+            headers=operator.headers,
+        ),
+        403,
+    )
+    assert body["message"] == NOT_YOUR_SPACE
+    assert client.get(SERVICES).get_json()["items"] == []
+
+
+def test_a_service_cannot_move_to_another_organisations_space(client, operator, org):
+    created = publish(client, operator, org, space_id=space_id("boccioni"))
+    body = refused(
+        patch_service(client, operator, created["id"], space_id=space_id("omero"), title="Nuovo"),
+        403,
+    )
+    assert body["message"] == NOT_YOUR_SPACE
+    assert get_service(client, created["id"], operator) == created
+
+
+def test_an_operator_of_both_organisations_still_keeps_each_service_at_its_own(
+    client, org, other_org
+):
+    both = person(
+        ("operator", "organisation", org),
+        ("operator", "organisation", other_org),
+    )
+    refused(
+        client.post(
+            SERVICES, json=service_body(org, space_id=space_id("faenza")), headers=both.headers
+        ),
+        403,
+    )
+    at_faenza = publish(client, both, other_org, space_id=space_id("faenza"))
+    assert at_faenza["space_id"] == space_id("faenza")
+    refused(patch_service(client, both, at_faenza["id"], space_id=space_id("boccioni")), 403)
+    assert get_service(client, at_faenza["id"])["space_id"] == space_id("faenza")
+
+
+def test_a_service_at_its_own_space_or_at_none_is_published(client, operator, org):
+    assert publish(client, operator, org, space_id=space_id("boccioni"))["space_id"] == (
+        space_id("boccioni")
+    )
+    assert publish(client, operator, org, space_id=None)["space_id"] is None
+    assert publish(client, operator, org)["space_id"] is None
 
 
 def test_an_unknown_service_is_404(client, operator):

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from tests.marketplace.helpers import organisation_id, person
+from tests.marketplace.helpers import complex_id, organisation_id, person
 
 
 @pytest.fixture
 def owner():
-    """Publishes the listings."""
-    return person(display_name="Olga Proprietaria")
+    """Publishes the listings. A verified tenant, as is the neighbour: either may end an
+    exchange below zero (a person who is not a tenant may not)."""
+    return person(("tenant", "complex", complex_id("boccioni")), display_name="Olga Proprietaria")
 
 
 @pytest.fixture
 def neighbour():
     """Answers the listings: proposes exchanges."""
-    return person(display_name="Nino Vicino")
+    return person(("tenant", "complex", complex_id("omero")), display_name="Nino Vicino")
 
 
 @pytest.fixture

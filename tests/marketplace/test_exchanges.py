@@ -15,6 +15,7 @@ from tests.marketplace.helpers import (
     account,
     act,
     balance,
+    complex_id,
     create_listing,
     get_exchange,
     messages,
@@ -84,8 +85,13 @@ class Scene:
         self.client = client
         self.kind = kind
         self.people = {
-            "owner": person(display_name="Olga Proprietaria"),
-            "proposer": person(display_name="Piero Proponente"),
+            # Verified tenants: whoever receives the help may end below zero.
+            "owner": person(
+                ("tenant", "complex", complex_id("boccioni")), display_name="Olga Proprietaria"
+            ),
+            "proposer": person(
+                ("tenant", "complex", complex_id("omero")), display_name="Piero Proponente"
+            ),
             "stranger": person(display_name="Sara Estranea"),
             "moderator": person(("staff", None, None), display_name="Mario Moderatore"),
         }

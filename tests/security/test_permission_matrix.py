@@ -306,8 +306,9 @@ MARKET_MATRIX: dict[str, Case] = {
         TIMEBANK_OWNER, lambda w: f"/api/v1/timebank/accounts/{_account_of(w, 'tenant')}/entries"
     ),
     "POST /api/v1/timebank/transfers": Case(
-        # to the tenant's account: paying yourself is invalid
-        expect(201, anonymous=401, tenant=422),
+        # to the tenant's account: paying yourself is invalid; everyone may pay, but only a
+        # verified tenant's empty account may go below zero (the others: 409 at floor 0)
+        expect(409, anonymous=401, tenant=422, tenant_other=201),
         "/api/v1/timebank/transfers",
         lambda w: {"to_account_id": _account_of(w, "tenant"), "minutes": 30, "memo": "Grazie"},
     ),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from qc_platform.core.audit import AuditEntry
 from qc_platform.extensions import db
 from qc_platform.timebank import service
-from qc_platform.timebank.models import DEFAULT_FLOOR_MINUTES, Transfer
+from qc_platform.timebank.models import CREDIT_FLOOR_MINUTES, Transfer
 from tests.accounts.factories import UserFactory, bearer, user_with_roles
 from tests.places.factories import OrganisationFactory
 from tests.timebank.helpers import (
@@ -20,6 +20,7 @@ from tests.timebank.helpers import (
     count,
     ledger_rows,
     stored_balance,
+    tenancy,
 )
 
 TRANSFER_FIELDS = {
@@ -59,12 +60,13 @@ def person(*grants) -> Person:
 
 @pytest.fixture
 def alice() -> Person:
-    return person()
+    """A verified tenant: may go below zero, down to the credit floor."""
+    return person(tenancy())
 
 
 @pytest.fixture
 def bruno() -> Person:
-    return person()
+    return person(tenancy())
 
 
 @pytest.fixture
@@ -112,7 +114,7 @@ def test_my_account_shows_balance_floor_and_what_i_can_give(client, alice, bruno
         "user_id": alice.user.id,
         "organisation_id": None,
         "balance_minutes": -75,
-        "floor_minutes": DEFAULT_FLOOR_MINUTES,
+        "floor_minutes": CREDIT_FLOOR_MINUTES,
         "available_minutes": 600 - 75,
     }
 
@@ -504,7 +506,7 @@ def test_staff_change_a_floor_and_it_is_audited(client, alice, bruno, staff):
     assert (row.actor_id, row.object_id, row.details) == (
         staff.user.id,
         alice.account_id,
-        {"from": DEFAULT_FLOOR_MINUTES, "to": -1200},
+        {"from": CREDIT_FLOOR_MINUTES, "to": -1200},
     )
     assert pay(client, alice, bruno.account_id, 1000)["minutes"] == 1000
 
@@ -524,7 +526,7 @@ def test_only_staff_change_floors(client, alice, bruno):
     assert_error(other, 404)
     assert (
         client.get(f"{API}/timebank/accounts/me", headers=alice.headers).get_json()["floor_minutes"]
-        == DEFAULT_FLOOR_MINUTES
+        == CREDIT_FLOOR_MINUTES
     )
 
 
@@ -546,7 +548,7 @@ def test_a_floor_above_the_balance_is_409(client, alice, bruno, staff):
         headers=staff.headers,
     )
     assert_error(response, 409)
-    assert account_of(alice.user).floor_minutes == DEFAULT_FLOOR_MINUTES
+    assert account_of(alice.user).floor_minutes == CREDIT_FLOOR_MINUTES
 
 
 def test_the_audit_is_for_staff_and_finds_a_sound_ledger(client, alice, bruno, staff):
