@@ -374,6 +374,21 @@ def test_operators_register_people_at_the_desk(client):
     )
 
 
+def test_the_desk_registers_only_known_active_users(client):
+    operator_ = operator()
+    session_id = sessions_of(make_activity(operator=operator_).id)[0].id
+    gone = person(is_active=False)
+    for user_id in (gone.id, 999999):
+        response = client.post(
+            f"{API}/sessions/{session_id}/registrations",
+            json={"user_id": user_id},
+            headers=operator_.headers,
+        )
+        assert response.status_code == 422, response.get_json()
+        assert "user_id" in response.get_json()["errors"]["json"]
+    assert db.session.scalar(select(Registration.id)) is None
+
+
 def test_others_cannot_see_or_cancel_my_registration(client):
     activity = make_activity()
     session_id = sessions_of(activity.id)[0].id
@@ -481,6 +496,20 @@ def test_attendance_is_recorded_after_the_start_for_confirmed_registrations(clie
         )
 
 
+def test_no_attendance_for_a_cancelled_session(client):
+    operator_ = operator()
+    session = sessions_of(make_activity(operator=operator_).id)[0]
+    client.post(f"{API}/sessions/{session.id}/cancel", json={}, headers=operator_.headers)
+    with time_machine.travel(session.ends_at + timedelta(hours=1), tick=False):
+        response = client.post(
+            f"{API}/sessions/{session.id}/attendance",
+            json={"attendance": [], "walk_ins": 2},
+            headers=operator_.headers,
+        )
+    assert response.status_code == 409
+    assert db.session.get(ActivitySession, session.id).walk_ins is None
+
+
 # --- editing a series ---------------------------------------------------------------
 
 
@@ -533,6 +562,48 @@ def test_a_new_weekday_cancels_sessions_with_people_and_drops_empty_ones(client)
     ]
     assert sum(1 for s in after if s.status == "scheduled") == 3
     assert _kinds(who.id)[-1] == "activities.session_cancelled"
+
+
+def test_an_edit_of_the_details_changes_them_and_leaves_the_sessions_alone(client):
+    operator_ = operator()
+    activity = make_activity(operator=operator_, rrule="FREQ=WEEKLY;COUNT=3", capacity=3)
+    sessions = sessions_of(activity.id)
+    response = client.patch(
+        f"{API}/activities/{activity.id}",
+        json={
+            "title": "  Laboratorio di cucito ",
+            "description": " Ago e filo. ",
+            "accessibility_notes": " Ascensore. ",
+            "category": "culture",
+            "audience": "elderly",
+            "languages": ["it", "en", "it"],
+            "price_cents": 250,
+            "capacity": None,
+            "registration_required": False,
+            # the same schedule sent again changes nothing
+            "starts_at": iso(activity.starts_at),
+            "ends_at": iso(activity.ends_at),
+            "rrule": "FREQ=WEEKLY;COUNT=3",
+        },
+        headers=operator_.headers,
+    )
+    assert response.status_code == 200, response.get_json()
+    edited = response.get_json()
+    assert (edited["title"], edited["description"], edited["accessibility_notes"]) == (
+        "Laboratorio di cucito",
+        "Ago e filo.",
+        "Ascensore.",
+    )
+    assert (edited["category"], edited["audience"], edited["languages"]) == (
+        "culture",
+        "elderly",
+        ["it", "en"],
+    )
+    assert (edited["price_cents"], edited["free"], edited["capacity"]) == (250, False, None)
+    assert edited["registration_required"] is False
+    assert sessions_of(activity.id) == sessions
+    assert len(client.get(f"{API}/activities?q=cucito").get_json()["items"]) == 3
+    assert client.get(f"{API}/activities?q=italiano").get_json()["items"] == []
 
 
 def test_capacity_cannot_drop_below_confirmed_and_raising_it_promotes(client):
