@@ -9,6 +9,7 @@ kept on the server) authenticates nobody.
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
 from flask import Flask, g, request, session
 from flask_login import login_user, logout_user
@@ -76,6 +77,13 @@ def sign_in(user) -> None:
     g.qc_user_session = user_session
 
 
+def renew_current_session() -> None:
+    """Give this request's session a new secret (and the browser a new cookie)."""
+    user_session = current_session()
+    if user_session is not None:
+        session[SESSION_KEY] = service.renew_session_secret(user_session=user_session)
+
+
 def sign_out(user) -> None:
     """End this request's session on the server and forget the cookie."""
     user_session = current_session()
@@ -95,7 +103,8 @@ def note_failed_password(*, via: str, user_id: int | None, actor=None) -> None:
     """
     details = {"via": via} if user_id is not None else {"via": via, "account": "unknown"}
     g.qc_failed_password = {
-        "actor": actor,
+        # The id, not the object: the rollback expires it before the row is written.
+        "actor": SimpleNamespace(id=actor.id) if actor is not None else None,
         "action": "password.change_failed" if via == "password" else "auth.login_failed",
         "object_type": "user" if user_id is not None else None,
         "object_id": user_id,
@@ -111,16 +120,17 @@ def password_was_rejected() -> bool:
 def _after_boundary(response):
     """Writes that must outlive a rolled-back request: the failed-password audit row, and
     the session's last use (a 4xx answer still means the person is there)."""
-    failed = g.pop("qc_failed_password", None)
-    touch = g.pop("qc_session_touch", None)
+    # Read, not popped: the limiter's own after-request hook reads the failure too, and
+    # after an error in a later hook Flask runs them all again for the 500.
+    failed = g.get("qc_failed_password")
+    touch = g.get("qc_session_touch")
     if touch is not None and response.status_code < 400:
         touch = None  # committed with the request
     if failed is None and touch is None:
         return response
     try:
         if failed is not None:
-            actor = failed.pop("actor")
-            audit.record(actor=actor, **failed)
+            audit.record(**failed)
         if touch is not None:
             session_id, seen_at = touch
             db.session.execute(
@@ -132,6 +142,8 @@ def _after_boundary(response):
     except SQLAlchemyError:
         db.session.rollback()
         log.warning("could not record a failed sign-in or a session's last use", exc_info=True)
+    g.pop("qc_failed_password", None)
+    g.pop("qc_session_touch", None)
     return response
 
 

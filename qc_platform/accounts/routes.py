@@ -195,7 +195,8 @@ class Password(MethodView):
     @blp.response(204)
     @blp.alt_response(403, description="The current password is wrong; nothing changed.")
     def post(self, data):
-        """Change my password; every other session of mine ends, this one stays."""
+        """Change my password; every other session of mine ends, this one stays (with a
+        new cookie: a copy of the old one is worthless too)."""
         user = require_login()
         try:
             service.change_password(
@@ -207,6 +208,7 @@ class Password(MethodView):
         except service.WrongPassword:
             auth.note_failed_password(via="password", user_id=user.id, actor=user)
             raise
+        auth.renew_current_session()
 
 
 @blp.route("/auth/me")

@@ -213,6 +213,15 @@ def start_session(*, user: User, user_agent: str | None) -> tuple[UserSession, s
     return user_session, secret
 
 
+def renew_session_secret(*, user_session: UserSession) -> str:
+    """A new secret for a session that stays (after a password change): a copy of the
+    cookie taken before no longer works, the browser that holds the new one does."""
+    secret = secrets.token_urlsafe(32)
+    user_session.secret_hash = _hash_secret(secret)
+    db.session.flush()
+    return secret
+
+
 def resume_session(*, user_id: int, secret: str) -> ResumedSession | None:
     """The live session whose cookie carries ``user_id`` and ``secret``, or None.
 

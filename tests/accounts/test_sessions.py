@@ -258,7 +258,7 @@ def test_a_live_connection_is_refused_after_sign_out_everywhere(app):
 def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app):
     user = UserFactory()
     here, elsewhere = Browser(app).login(user), Browser(app, SAFARI_IPHONE).login(user)
-    kept = replay(app, elsewhere)
+    kept, copy_of_here = replay(app, elsewhere), replay(app, here)
     old_hash = user.password_hash
 
     response = here.send(
@@ -273,6 +273,8 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app):
     assert ask_tenancy(kept).status_code == 401
     assert here.me_status() == 200
     assert ask_tenancy(here).status_code == 201
+    # This browser got a new cookie: a copy of the one it had before is worthless.
+    assert copy_of_here.me_status() == 401
     assert db.session.get(User, user.id).password_hash != old_hash
     # The new password signs in, the old one no longer does.
     Browser(app).login(user, NEW_PASSWORD)
@@ -298,6 +300,8 @@ def test_a_wrong_current_password_is_403_and_changes_nothing(app):
     assert db.session.get(User, user.id).password_hash == old_hash
     assert elsewhere.me_status() == 200
     assert here.me_status() == 200
+    # The failed attempt is audited (the request itself was rolled back).
+    assert audit_actions(user.id) == ["password.change_failed"]
 
 
 @pytest.mark.parametrize(

@@ -94,8 +94,8 @@ def test_guesses_at_an_unknown_address_are_limited_too(limited_app):
 
 def test_wrong_current_passwords_spend_the_same_budget(limited_app):
     user = UserFactory()
+    email, headers = user.email, bearer(user)
     client = limited_app.test_client()
-    headers = bearer(user)
     for _ in range(2):
         response = client.post(
             f"{API}/auth/password",
@@ -103,8 +103,8 @@ def test_wrong_current_passwords_spend_the_same_budget(limited_app):
             headers=headers,
         )
         assert response.status_code == 403
-    assert _login(limited_app, "10.0.3.1", user.email, "guess-three").status_code == 401
-    assert _login(limited_app, "10.0.3.2", user.email, TEST_PASSWORD).status_code == 429
+    assert _login(limited_app, "10.0.3.1", email, "guess-three").status_code == 401
+    assert _login(limited_app, "10.0.3.2", email, TEST_PASSWORD).status_code == 429
 
 
 # --- audit ------------------------------------------------------------------------------
