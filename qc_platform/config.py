@@ -131,6 +131,20 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict:
         "QC_SESSION_IDLE_MINUTES": session_idle_minutes,
         "QC_STAFF_SESSION_IDLE_MINUTES": int(env.get("QC_STAFF_SESSION_IDLE_MINUTES", "120")),
         "QC_REPORT_RATE_LIMIT": env.get("QC_REPORT_RATE_LIMIT", "10 per hour;30 per day"),
+        "QC_ATTACHMENT_RATE_LIMIT": env.get("QC_ATTACHMENT_RATE_LIMIT", "30 per hour;100 per day"),
+        # Report photos with more pixels are refused from their header, before decoding (a
+        # 257 KB PNG can hold 88 Mpx, a gigabyte once decoded); 40 Mpx fits a phone photo.
+        "QC_MAX_IMAGE_PIXELS": int(env.get("QC_MAX_IMAGE_PIXELS", "40000000")),
+        # The public GET /feedback/stats: per client address, and its answers cached this
+        # many seconds (0: not cached) per set of parameters.
+        "QC_STATS_RATE_LIMIT": env.get("QC_STATS_RATE_LIMIT", "20 per minute;200 per hour"),
+        "QC_FEEDBACK_STATS_CACHE_SECONDS": int(env.get("QC_FEEDBACK_STATS_CACHE_SECONDS", "60")),
+        # Flask-Caching: in Redis, shared by every process, when there is one; else in each
+        # process's memory, at most CACHE_THRESHOLD answers.
+        "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
+        "CACHE_REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": "qc-cache:",
+        "CACHE_THRESHOLD": 500,
         # First answer to a report due within this many working hours (Milan calendar).
         "QC_FEEDBACK_SLA_HOURS": int(env.get("QC_FEEDBACK_SLA_HOURS", "48")),
         # Time bank: how far below zero a verified tenant's or an organisation's account may

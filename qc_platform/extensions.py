@@ -1,5 +1,6 @@
 """Extensions, created unbound; ``create_app`` binds them with ``init_app``."""
 
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -19,4 +20,6 @@ api = Api()
 # (one warning when it goes away): a Redis outage must not turn every limited route into
 # a 500. Flask-Limiter checks the storage again, with backoff, and returns to it.
 limiter = Limiter(key_func=get_remote_address, in_memory_fallback_enabled=True)
+# Short-lived answers that are the same for everyone (core/cache.py); no Jinja templates here.
+cache = Cache(with_jinja2_ext=False)
 socketio = SocketIO()

@@ -75,6 +75,8 @@ def make_test_app(database_url: str, frontend_dist: Path, tmp_path: Path, **over
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "RATELIMIT_ENABLED": False,
+        # Cached answers would outlive the test that made them: on where a test tests it.
+        "QC_FEEDBACK_STATS_CACHE_SECONDS": 0,
         "QC_FRONTEND_DIST": str(frontend_dist),
         # Cheap hashing in tests; production parameters are tested in test_passwords.
         "QC_ARGON2_TIME_COST": 1,

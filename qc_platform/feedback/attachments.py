@@ -3,6 +3,9 @@
 The type is read from the content, never from the file name or the client's word;
 photos are decoded and re-encoded from their pixels alone, upright, so that no EXIF
 (GPS location, camera, owner), XMP, ICC or comment survives; PDFs are kept as sent.
+A photo is kept at most ``MAX_STORED_SIDE`` pixels on its long side, and one with more
+pixels than ``QC_MAX_IMAGE_PIXELS`` is refused from its header, before any decoding: a
+few hundred KB of PNG can otherwise unpack into a gigabyte of pixels.
 Files live under ``QC_UPLOAD_DIR`` (outside any folder the web server serves) under a
 random key; the name the client gave is only ever shown, never used on disk.
 
@@ -36,6 +39,9 @@ from qc_platform.feedback.models import Report, ReportAttachment
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PER_REPORT = 10
 MAX_FILENAME_LENGTH = 120
+# Enough to see a crack or read a meter on any screen (a 4:3 photo: 2560 × 1920, 4.9 Mpx),
+# and large JPEGs are then decoded at 1/2, 1/4 or 1/8 of their size.
+MAX_STORED_SIDE = 2560
 
 JPEG, PNG, WEBP, PDF = "image/jpeg", "image/png", "image/webp", "application/pdf"
 CONTENT_TYPES = (JPEG, PNG, WEBP, PDF)
@@ -74,8 +80,14 @@ register_messages(
             "en": "The image cannot be read: the file is damaged or incomplete.",
         },
         "feedback.attachment_too_many_pixels": {
-            "it": "L'immagine ha troppi pixel: riducila e riprova.",
-            "en": "The image has too many pixels: make it smaller and try again.",
+            "it": "La foto ha troppi pixel (al massimo {megapixels} megapixel): "
+            "riducila e riprova.",
+            "en": "The photo has too many pixels (at most {megapixels} megapixels): "
+            "make it smaller and try again.",
+        },
+        "feedback.attachment_too_many_pixels_field": {
+            "it": "La foto ha troppi pixel.",
+            "en": "The photo has too many pixels.",
         },
         "feedback.too_many_attachments": {
             "it": "Una segnalazione può avere al massimo {limit} allegati.",
@@ -127,6 +139,20 @@ def _refuse_image(message_key: str) -> InvalidInput:
     return InvalidInput(message_key, errors={"files": {"file": [message_key]}})
 
 
+def _too_many_pixels(limit: int) -> InvalidInput:
+    return InvalidInput(
+        "feedback.attachment_too_many_pixels",
+        errors={"files": {"file": ["feedback.attachment_too_many_pixels_field"]}},
+        megapixels=f"{limit / 1_000_000:g}",
+    )
+
+
+def pixel_budget(configured: int) -> int:
+    """The most pixels a photo may have: ``QC_MAX_IMAGE_PIXELS``, or Pillow's own bomb
+    limit if that is lower (Pillow only warns between 1× and 2× its limit)."""
+    return min(limit for limit in (configured, Image.MAX_IMAGE_PIXELS) if limit)
+
+
 def _output_mode(image: Image.Image, pillow_format: str) -> str:
     has_alpha = image.mode in {"RGBA", "LA", "PA", "RGBa", "La"} or "transparency" in image.info
     if pillow_format == "JPEG":
@@ -136,36 +162,48 @@ def _output_mode(image: Image.Image, pillow_format: str) -> str:
     return "RGBA" if has_alpha else "RGB"
 
 
-def clean_image(data: bytes, content_type: str) -> bytes:
-    """Decode, turn upright (EXIF orientation), and re-encode the pixels alone.
+def _fitted(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """``size`` shrunk to fit in ``side`` × ``side``, its aspect kept."""
+    scale = min(1.0, side / max(size))
+    return max(1, int(size[0] * scale)), max(1, int(size[1] * scale))
+
+
+def clean_image(data: bytes, content_type: str, *, max_pixels: int) -> bytes:
+    """Decode, shrink to ``MAX_STORED_SIDE``, turn upright (EXIF orientation), and
+    re-encode the pixels alone.
 
     A new image is built from the pixels, so nothing of the original's metadata (EXIF
-    with GPS, XMP, ICC, comments, text chunks) can be carried over. Images Pillow cannot
-    decode, and decompression bombs (more than ``Image.MAX_IMAGE_PIXELS``), are refused.
+    with GPS, XMP, ICC, comments, text chunks) can be carried over. An image of more than
+    ``max_pixels`` is refused from the size in its header, before a pixel is decoded;
+    decompression bombs and images Pillow cannot decode are refused too (422).
     """
     pillow_format = _PILLOW_FORMATS[content_type]
-    limit = Image.MAX_IMAGE_PIXELS
     try:
         with Image.open(io.BytesIO(data), formats=[pillow_format]) as image:
-            # Checked here too: Pillow only warns between 1× and 2× the limit.
-            if limit and image.width * image.height > limit:
-                raise _refuse_image("feedback.attachment_too_many_pixels")
+            # Only the header has been read so far.
+            if image.width * image.height > max_pixels:
+                raise _too_many_pixels(max_pixels)
+            if pillow_format == "JPEG":
+                # libjpeg scales while decoding (1/2, 1/4, 1/8) as far as the result
+                # still covers the stored size: a big photo never exists at full size.
+                image.draft(None, _fitted(image.size, MAX_STORED_SIDE))
             image.load()
+            mode = _output_mode(image, pillow_format)
+            pixels = image if image.mode == mode else image.convert(mode)
+            pixels.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))  # reduce(), then resample
             try:
-                upright = ImageOps.exif_transpose(image)
+                upright = ImageOps.exif_transpose(pixels)
             except Exception:  # unreadable EXIF: keep the pixels as they are
-                upright = image
-            mode = _output_mode(upright, pillow_format)
-            pixels = upright if upright.mode == mode else upright.convert(mode)
-            clean = Image.new(mode, pixels.size)
-            clean.paste(pixels)
+                upright = pixels
+            clean = Image.new(mode, upright.size)
+            clean.paste(upright)
             out = io.BytesIO()
             clean.save(out, format=pillow_format, **_SAVE_OPTIONS[pillow_format])
             return out.getvalue()
     except DomainError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _refuse_image("feedback.attachment_too_many_pixels") from None
+        raise _too_many_pixels(max_pixels) from None
     except Exception:  # Pillow raises many kinds on malformed input
         raise _refuse_image("feedback.attachment_unreadable") from None
 
@@ -262,6 +300,9 @@ def add(*, uploader, report: Report, stream, filename: str | None) -> ReportAtta
     content_type = sniff_content_type(data)
     if content_type is None:
         raise UnsupportedFileType("feedback.attachment_type")
+    if content_type != PDF:  # decoded before the report is locked, not while it is
+        budget = pixel_budget(current_app.config["QC_MAX_IMAGE_PIXELS"])
+        data = clean_image(data, content_type, max_pixels=budget)
     # The report row is locked (PostgreSQL) so that two uploads cannot both be the 10th.
     db.session.execute(select(Report.id).where(Report.id == report.id).with_for_update())
     count = db.session.scalar(
@@ -269,8 +310,6 @@ def add(*, uploader, report: Report, stream, filename: str | None) -> ReportAtta
     )
     if count >= MAX_PER_REPORT:
         raise Conflict("feedback.too_many_attachments", limit=MAX_PER_REPORT)
-    if content_type != PDF:
-        data = clean_image(data, content_type)
     attachment = ReportAttachment(
         report_id=report.id,
         uploaded_by_id=uploader.id,

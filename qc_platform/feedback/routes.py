@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import send_file
+from flask import current_app, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import or_, select
@@ -20,6 +20,7 @@ from qc_platform.core.permissions import (
     permission_required,
     require_login,
 )
+from qc_platform.extensions import limiter
 from qc_platform.feedback import (
     attachments,
     messages,  # noqa: F401 - registers the texts
@@ -310,14 +311,21 @@ class CommitteeMembers(MethodView):
         return service.add_member(actor=require_login(), committee=committee, **data)
 
 
+def _stats_limit() -> str:
+    return current_app.config["QC_STATS_RATE_LIMIT"]
+
+
 @blp.route("/feedback/stats")
 class Stats(MethodView):
+    @limiter.limit(_stats_limit)  # per client address: anyone may ask
     @blp.arguments(FeedbackStatsQueryArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, FeedbackStatsSchema)
     def get(self, complex_id, date_from, date_to):
         """Service levels (public, aggregated, never personal): counts by category and
         status, median working hours to first answer and to resolution, share answered on
-        time, mean satisfaction. Period in Europe/Rome days, default the last 12 months."""
+        time, mean satisfaction. Period in Europe/Rome days, default the last 12 months, at
+        most a year. Answers are cached (`QC_FEEDBACK_STATS_CACHE_SECONDS`, a minute by
+        default), so they may be that old."""
         return stats.service_levels(complex_id=complex_id, date_from=date_from, date_to=date_to)
 
 
@@ -325,13 +333,16 @@ class Stats(MethodView):
 class ReportAttachments(MethodView):
     @accepts_multipart
     @login_required
+    @per_user_limit("QC_ATTACHMENT_RATE_LIMIT")
     @blp.arguments(AttachmentUploadSchema, location="files")
     @blp.response(201, AttachmentSchema)
     def post(self, files, report_id):
         """Attach a photo (JPEG, PNG, WebP) or a PDF of at most 5 MB: sender and recipients.
 
         The type is read from the content (415 otherwise); photos lose their metadata
-        (EXIF location included) and are turned upright; at most 10 files per report.
+        (EXIF location included), are turned upright and kept at most 2560 px on their long
+        side; a photo with more pixels than `QC_MAX_IMAGE_PIXELS` (40 million by default) is
+        a 422; at most 10 files per report.
         """
         user = require_login()
         report = service.get_visible(user, report_id)

@@ -207,7 +207,7 @@ class FeedbackStatsQueryArgsSchema(Schema):
         validate=_plausible_day,
         metadata={
             "description": "Last day (Europe/Rome), included; default: today. "
-            "At most 5 years after `from`."
+            "At most a year after `from`."
         },
     )
 

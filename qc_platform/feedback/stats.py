@@ -18,6 +18,12 @@ Europe/Rome (both days included):
 Nothing here selects an id, a title, a text or a person: only counts, timestamps and
 ratings leave the database, and only numbers leave this module. A fixed number of queries
 (GROUP BY) whatever the period; the medians are computed in Python from the durations.
+
+The figures are public and the same for everyone, and computing them costs seconds over a
+year of a large database: a period is at most a year, and each answer is cached for
+``QC_FEEDBACK_STATS_CACHE_SECONDS`` under its normalised parameters (the complex and the
+period's two days), shared by every process when Redis is configured (``core.cache``).
+Pre-aggregated figures will replace the computation (the monitoring issue).
 """
 
 from __future__ import annotations
@@ -27,8 +33,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
+from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
 
+from qc_platform.core.cache import remembered
 from qc_platform.core.clock import ROME, utcnow
 from qc_platform.core.errors import InvalidInput
 from qc_platform.core.i18n import register_messages
@@ -38,7 +46,7 @@ from qc_platform.feedback.models import FeedbackCategory, Report, ReportStatus
 from qc_platform.places import service as places
 
 DEFAULT_PERIOD = relativedelta(months=12)
-MAX_PERIOD = relativedelta(years=5)
+MAX_PERIOD = relativedelta(years=1)
 MIN_RATINGS_FOR_MEAN = 3
 
 register_messages(
@@ -48,8 +56,8 @@ register_messages(
             "en": "The start date (from) comes after the end date (to).",
         },
         "feedback.stats.period_too_long": {
-            "it": "Il periodo può essere al massimo di 5 anni.",
-            "en": "The period can be at most 5 years long.",
+            "it": "Il periodo può essere al massimo di un anno.",
+            "en": "The period can be at most one year long.",
         },
         "feedback.stats.date_out_of_range": {
             "it": "Indica una data tra il 2000 e il 2999.",
@@ -82,8 +90,8 @@ def today_in_rome() -> date:
 def resolve_period(date_from: date | None, date_to: date | None) -> Period:
     """The period asked for; by default the last 12 months up to today (Rome) included.
 
-    Only ``from``: up to today. Only ``to``: the 12 months up to it. At most 5 years
-    (e.g. 2021-01-01 … 2025-12-31); an inverted or longer period is refused (422).
+    Only ``from``: up to today. Only ``to``: the 12 months up to it. At most a year
+    (e.g. 2024-01-01 … 2024-12-31); an inverted or longer period is refused (422).
     """
     end = date_to or today_in_rome()
     start = date_from or (end - DEFAULT_PERIOD + timedelta(days=1))
@@ -107,13 +115,22 @@ def _median(values: list[float]) -> float | None:
 def service_levels(
     *, complex_id: int | None = None, date_from: date | None = None, date_to: date | None = None
 ) -> dict:
-    """The aggregated service levels of one complex (or all) over a period."""
+    """The aggregated service levels of one complex (or all) over a period, from the cache
+    when the same complex and days were asked for in the last few seconds."""
+    period = resolve_period(date_from, date_to)
+    return remembered(
+        f"feedback-stats:v1:{complex_id or 'all'}:{period.start}:{period.end}",
+        current_app.config["QC_FEEDBACK_STATS_CACHE_SECONDS"],
+        lambda: _computed(complex_id, period),
+    )
+
+
+def _computed(complex_id: int | None, period: Period) -> dict:
     if complex_id is not None and not places.complex_exists(complex_id):
         raise InvalidInput(
             "feedback.unknown_complex",
             errors={"query": {"complex_id": ["feedback.unknown_complex"]}},
         )
-    period = resolve_period(date_from, date_to)
     start, end = period.bounds
     of_complex = [Report.complex_id == complex_id] if complex_id is not None else []
     submitted = [Report.created_at >= start, Report.created_at < end, *of_complex]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import os
+import struct
+import subprocess
+import sys
 import warnings
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +27,11 @@ from qc_platform.feedback import service as feedback
 from qc_platform.feedback.models import ReportAttachment
 from qc_platform.places.models import Complex
 from tests.accounts.factories import bearer, persist, user_with_roles
+from tests.conftest import make_test_app
 
 API = "/api/v1/feedback"
 GPS_IFD = 0x8825
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- real files, made here ------------------------------------------------------------
@@ -58,6 +66,43 @@ def webp_with_exif() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (16, 16), "blue").save(out, "WEBP", exif=exif)
     return out.getvalue()
+
+
+def flat_png(width: int, height: int, *, one_bit: bool = False) -> bytes:
+    """A black PNG of any size in a few hundred KB, written chunk by chunk (no Pillow).
+
+    RGB, 8 bits (what a photo decodes to), or 1-bit grey. Every row is the same (filter 0,
+    zero pixels): the pixel data is one row's deflate block repeated, each block made
+    independent of the ones before it by a full flush; the Adler-32 of n zero bytes is
+    ``n << 16 | 1``.
+    """
+    colour_type, bit_depth, channels = (0, 1, 1) if one_bit else (2, 8, 3)
+    row = bytes(1 + (width * channels * bit_depth + 7) // 8)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = deflate.compress(row) + deflate.flush(zlib.Z_FULL_FLUSH)
+    last = zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    adler = (len(row) * height % 65521) << 16 | 1
+    pixels = b"\x78\xda" + block * height + last + struct.pack(">I", adler)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def jpeg_claiming(width: int, height: int) -> bytes:
+    """A small real JPEG whose header (SOF0) claims another size."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "grey").save(out, "JPEG")
+    data = bytearray(out.getvalue())
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
+    assert Image.open(io.BytesIO(bytes(data))).size == (width, height)
+    return bytes(data)
 
 
 def pdf() -> bytes:
@@ -292,14 +337,84 @@ def test_a_broken_image_is_refused(client, people, uploads):
     assert rows(report_id) == 0 and stored_files(uploads) == []
 
 
+def assert_too_many_pixels(response) -> None:
+    """422 in the one error shape, saying what is wrong and how far the budget goes."""
+    assert response.status_code == 422, response.get_json()
+    body = response.get_json()
+    assert body["code"] == 422 and body["status"] == "Unprocessable Entity"
+    assert body["message"] == (
+        "La foto ha troppi pixel (al massimo 40 megapixel): riducila e riprova."
+    )
+    assert body["errors"] == {"files": {"file": ["La foto ha troppi pixel."]}}
+
+
+def test_a_pixel_flood_png_is_refused_before_decoding(client, people, uploads):
+    """Finding 2 of issue 12: 257 KB of PNG, 9400 × 9400 px, just under Pillow's own limit."""
+    report_id = make_report(people)
+    flood = flat_png(9400, 9400)
+    assert len(flood) < 500_000
+    assert Image.open(io.BytesIO(flood)).size == (9400, 9400)
+    response = upload(client, report_id, people.tenant, flood, name="alluvione.png")
+    assert_too_many_pixels(response)
+    assert rows(report_id) == 0 and stored_files(uploads) == []
+    english = upload(
+        client, report_id, {**people.tenant, "Accept-Language": "en"}, flood, name="f.png"
+    )
+    assert english.get_json()["message"] == (
+        "The photo has too many pixels (at most 40 megapixels): make it smaller and try again."
+    )
+
+
 def test_a_decompression_bomb_is_refused(client, people, uploads):
     report_id = make_report(people)
-    bomb = io.BytesIO()
-    Image.new("1", (20_000, 20_000)).save(bomb, "PNG")  # 400 megapixels in a few KB
-    assert len(bomb.getvalue()) < 200_000
-    response = upload(client, report_id, people.tenant, bomb.getvalue(), name="bomba.png")
-    assert response.status_code == 422
+    bomb = flat_png(20_000, 20_000, one_bit=True)  # 400 megapixels: over Pillow's own limit
+    assert len(bomb) < 500_000
+    response = upload(client, report_id, people.tenant, bomb, name="bomba.png")
+    assert_too_many_pixels(response)
     assert rows(report_id) == 0 and stored_files(uploads) == []
+
+
+def test_a_jpeg_is_refused_from_the_size_in_its_header(client, people, uploads):
+    """Refused as too big, not as unreadable: no pixel was decoded to find out."""
+    report_id = make_report(people)
+    response = upload(client, report_id, people.tenant, jpeg_claiming(9400, 9400))
+    assert_too_many_pixels(response)
+    assert rows(report_id) == 0 and stored_files(uploads) == []
+
+
+def test_the_pixel_budget_is_a_setting(app, client, people, uploads, monkeypatch):
+    report_id = make_report(people)
+    monkeypatch.setitem(app.config, "QC_MAX_IMAGE_PIXELS", 1000)
+    response = upload(client, report_id, people.tenant, png(size=(40, 26)))  # 1,040 pixels
+    assert response.status_code == 422
+    assert "0.001 megapixel" in response.get_json()["message"]
+    assert upload(client, report_id, people.tenant, png(size=(40, 25))).status_code == 201
+
+
+def test_a_big_photo_is_decoded_small_and_stored_at_most_2560_px(
+    client, people, uploads, monkeypatch
+):
+    """JPEG's decoder scales while decoding: a big photo never exists at full size."""
+    from PIL import JpegImagePlugin
+
+    report_id = make_report(people)
+    decoded = []
+    draft = JpegImagePlugin.JpegImageFile.draft
+
+    def spy(image, mode, size):
+        result = draft(image, mode, size)
+        if result is not None:  # None: the decoder was set up already
+            decoded.append(image.size)
+        return result
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", spy)
+    photo = jpeg_with_location(size=(5200, 400))  # orientation 6: 400 × 5200 upright
+    response = upload(client, report_id, people.tenant, photo, name="lungo.jpg")
+    assert response.status_code == 201, response.get_json()
+    assert decoded == [(2600, 200)]  # decoded at half size, not 5200 × 400
+    stored_photo = Image.open(io.BytesIO(stored(response.get_json()["id"]).read_bytes()))
+    assert stored_photo.size == (197, 2560)  # upright, long side 2560
+    assert len(stored_photo.getexif()) == 0
 
 
 def test_images_over_the_pixel_limit_are_refused_even_if_pillow_only_warns(
@@ -313,6 +428,36 @@ def test_images_over_the_pixel_limit_are_refused_even_if_pillow_only_warns(
         assert upload(client, report_id, people.tenant, over).status_code == 422
     assert upload(client, report_id, people.tenant, over).status_code == 422
     assert upload(client, report_id, people.tenant, png(size=(30, 30))).status_code == 201
+
+
+def test_a_pixel_flood_costs_no_more_memory_than_a_small_photo(tmp_path):
+    """The uploads in a fresh process (tests/feedback/upload_probe.py), a small photo first:
+    neither the flood nor the bomb may raise the process's peak memory 60 MB above the
+    photo's. Unfixed, the flood was decoded to 9400 × 9400 RGB and peaked near 1.2 GB."""
+    files = {
+        "small.jpg": jpeg_with_location(size=(640, 480)),
+        "flood.png": flat_png(9400, 9400),
+        "bomb.png": flat_png(20_000, 20_000, one_bit=True),
+    }
+    paths = [tmp_path / name for name in files]
+    for path, data in zip(paths, files.values(), strict=True):
+        path.write_bytes(data)
+    probe = subprocess.run(
+        [sys.executable, "-W", "error", "-m", "tests.feedback.upload_probe", *map(str, paths)],
+        cwd=PROJECT_ROOT,
+        env={key: value for key, value in os.environ.items() if not key.startswith("QC_")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert probe.returncode == 0, probe.stderr
+    small, flood, bomb = json.loads(probe.stdout.splitlines()[-1])
+    assert small["status"] == 201, small
+    for refused in (flood, bomb):
+        assert refused["status"] == 422, refused
+        extra_mb = (refused["peak_kb"] - small["peak_kb"]) / 1024
+        assert extra_mb < 60, (small, flood, bomb)
 
 
 # --- sizes and counts ------------------------------------------------------------------
@@ -372,6 +517,39 @@ def test_at_most_ten_attachments_per_report(client, people, uploads):
     assert len(stored_files(uploads)) == attachments.MAX_PER_REPORT
     listed = client.get(f"{API}/reports/{report_id}/attachments", headers=people.tenant)
     assert len(listed.get_json()["items"]) == attachments.MAX_PER_REPORT
+
+
+@pytest.fixture
+def limited_app(database_url, frontend_dist, tmp_path, uploads, extension_state):
+    """Rate limits on (memory storage); the process-wide limiter state handed back after."""
+    app = make_test_app(
+        database_url,
+        frontend_dist,
+        tmp_path / "limited",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
+        QC_ATTACHMENT_RATE_LIMIT="2 per hour",
+        QC_UPLOAD_DIR=str(uploads),
+    )
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_uploads_are_rate_limited_per_person(limited_app, people, uploads):
+    client = limited_app.test_client()
+    report_id = make_report(people)
+    for n in range(2):
+        assert upload(client, report_id, people.tenant, png(), f"{n}.png").status_code == 201
+    refused = upload(client, report_id, people.tenant, png(), "2.png")
+    assert refused.status_code == 429
+    assert refused.get_json()["code"] == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert rows(report_id) == 2 and len(stored_files(uploads)) == 2
+    # Per person: the custodian handling the report still attaches; reading goes on.
+    assert upload(client, report_id, people.custodian, png(), "3.png").status_code == 201
+    listing = client.get(f"{API}/reports/{report_id}/attachments", headers=people.tenant)
+    assert listing.status_code == 200 and len(listing.get_json()["items"]) == 3
 
 
 # --- who may upload, list, download ----------------------------------------------------

@@ -2,13 +2,18 @@
 
 Durations are in working hours (weekends and holidays do not count), as for the deadline.
 The clock is frozen; the reports' timestamps are written directly, so every figure below
-can be checked with a calendar.
+can be checked with a calendar. The endpoint is public and costly (security review, finding
+6 of issue 12): a period is at most a year, answers are cached per set of parameters
+(switched off in the other tests: ``QC_FEEDBACK_STATS_CACHE_SECONDS=0``), and each client
+address has a rate limit.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import os
+import secrets
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -16,11 +21,12 @@ from sqlalchemy import select
 
 from qc_platform.core.clock import ROME
 from qc_platform.core.querycount import count_queries
-from qc_platform.extensions import db
+from qc_platform.extensions import cache, db
 from qc_platform.feedback import sla
 from qc_platform.feedback.models import Report
-from tests.accounts.factories import persist
-from tests.feedback.factories import category_id, complex_ab, tenant
+from tests.accounts.factories import bearer, persist
+from tests.conftest import make_test_app
+from tests.feedback.factories import category_id, complex_ab, staff, tenant
 
 STATS = "/api/v1/feedback/stats"
 MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
@@ -264,7 +270,10 @@ def test_a_deadline_still_to_come_is_neither_met_nor_missed(client, data_set):
 @pytest.mark.parametrize(
     ("query", "field"),
     [
-        ({"from": "2021-01-01", "to": "2026-01-01"}, "to"),  # five years and a day
+        ({"from": "2025-01-01", "to": "2026-01-01"}, "to"),  # a year and a day
+        ({"from": "2024-03-01", "to": "2025-03-01"}, "to"),  # 366 days, not a leap year's
+        ({"from": "2021-01-01", "to": "2025-12-31"}, "to"),  # five years
+        ({"to": "2026-06-15", "from": "2025-06-15"}, "to"),  # the default period and a day
         ({"from": "2026-02-01", "to": "2026-01-31"}, "from"),
         ({"from": "2026-13-01"}, "from"),
         ({"to": "ieri"}, "to"),
@@ -282,9 +291,17 @@ def test_bad_queries_are_422(client, query, field):
     assert field in body["errors"]["query"]
 
 
-def test_five_years_exactly_is_allowed(client):
-    body = get_stats(client, **{"from": "2021-01-01", "to": "2025-12-31"})
-    assert body["period"] == {"from": "2021-01-01", "to": "2025-12-31"}
+@pytest.mark.parametrize(
+    "period",
+    [
+        {"from": "2025-01-01", "to": "2025-12-31"},
+        {"from": "2024-01-01", "to": "2024-12-31"},  # 366 days
+        {"from": "2024-03-01", "to": "2025-02-28"},
+        {"from": "2025-06-16", "to": "2026-06-15"},  # the default: 12 months up to today
+    ],
+)
+def test_a_year_exactly_is_allowed(client, period):
+    assert get_stats(client, **period)["period"] == period
 
 
 def test_nothing_personal_in_the_response(client, data_set):
@@ -333,3 +350,225 @@ def test_the_stats_are_public(client, data_set):
     response = client.get(STATS, query_string=MARCH)
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
+
+
+# --- cached, and rate limited (issue 12, finding 6) -------------------------------------
+
+
+@pytest.fixture
+def cached(app, monkeypatch):
+    """The cache on, as in production (60 s), and empty before and after the test."""
+    monkeypatch.setitem(app.config, "QC_FEEDBACK_STATS_CACHE_SECONDS", 60)
+    with app.app_context():
+        cache.clear()
+    yield
+    with app.app_context():
+        cache.clear()
+
+
+def get_counted(client, headers=None, **query):
+    """The answer, and the SQL statements the request ran."""
+    with count_queries() as statements:
+        response = client.get(STATS, query_string=query, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json(), statements.statements
+
+
+def test_a_repeated_question_runs_no_sql(client, data_set, cached):
+    first, computed = get_counted(client, complex_id=data_set["a"], **MARCH)
+    assert sum("feedback_reports" in statement for statement in computed) >= 3
+    again, statements = get_counted(client, complex_id=data_set["a"], **MARCH)
+    assert statements == []
+    assert again == first
+    assert first["total"] == 6 and first["mean_satisfaction"] == 3.33  # as computed above
+
+
+def test_cached_answers_are_the_uncached_ones(app, client, data_set, cached, monkeypatch):
+    queries = [{}, MARCH, {"complex_id": data_set["a"], **MARCH}, {"to": "2026-03-31"}]
+    answers = [get_stats(client, **query) for query in queries]
+    assert [get_counted(client, **query)[0] for query in queries] == answers  # from the cache
+    monkeypatch.setitem(app.config, "QC_FEEDBACK_STATS_CACHE_SECONDS", 0)
+    assert [get_counted(client, **query)[0] for query in queries] == answers  # computed again
+
+
+def test_different_parameters_are_cached_separately(client, data_set, cached):
+    a, b = data_set["a"], data_set["b"]
+    april = {"from": "2026-04-01", "to": "2026-04-30"}
+    totals = {}
+    for name, query in {
+        "all, March": MARCH,
+        "A, March": {"complex_id": a, **MARCH},
+        "B, March": {"complex_id": b, **MARCH},
+        "A, April": {"complex_id": a, **april},
+        "A, 1-29 March": {"complex_id": a, "from": "2026-03-01", "to": "2026-03-29"},
+    }.items():
+        body, statements = get_counted(client, **query)
+        assert statements, f"{name}: a new set of parameters is computed"
+        totals[name] = body["total"]
+    assert totals == {
+        "all, March": 7,
+        "A, March": 6,
+        "B, March": 1,
+        "A, April": 1,
+        "A, 1-29 March": 5,  # R6 was sent on the 30th
+    }
+
+
+def test_the_same_period_said_differently_is_one_entry(client, data_set, cached):
+    """Parameters are normalised first: the default period is the same as its two days."""
+    default, statements = get_counted(client)
+    assert statements
+    explicit, statements = get_counted(client, **{"from": "2025-06-16", "to": "2026-06-15"})
+    assert statements == [] and explicit == default
+    only_from, statements = get_counted(client, **{"from": "2025-06-16"})
+    assert statements == [] and only_from == default
+
+
+def test_the_answer_is_the_same_for_everyone(client, data_set, cached):
+    """Public figures, not role-dependent: a staff member is served what a visitor was."""
+    anonymous, _ = get_counted(client, complex_id=data_set["a"], **MARCH)
+    for person in (staff(), data_set["people"]["a"]):
+        body, statements = get_counted(
+            client, headers=bearer(person), complex_id=data_set["a"], **MARCH
+        )
+        assert body == anonymous
+        assert not [s for s in statements if "feedback_reports" in s]  # only the sign-in
+
+
+def test_an_answer_is_computed_again_once_its_time_is_up(client, data_set, cached):
+    first, _ = get_counted(client, **MARCH)
+    add_report(data_set["people"]["a"], data_set["a"], rome(2026, 3, 20, 9), title="Nuova")
+    persist()
+    with time_machine.travel(rome(2026, 6, 15, 12) + timedelta(seconds=59), tick=False):
+        assert get_counted(client, **MARCH) == (first, [])  # still the cached answer
+    with time_machine.travel(rome(2026, 6, 15, 12) + timedelta(seconds=61), tick=False):
+        later, statements = get_counted(client, **MARCH)
+    assert statements and later["total"] == first["total"] + 1
+
+
+def test_bad_parameters_are_refused_before_the_cache(client, data_set, cached):
+    for _ in range(2):
+        with count_queries() as statements:
+            response = client.get(STATS, query_string={"from": "2025-01-01", "to": "2026-01-01"})
+        assert response.status_code == 422
+        assert "to" in response.get_json()["errors"]["query"]
+        assert statements.statements == []
+    unknown = client.get(STATS, query_string={"complex_id": 999999})
+    assert unknown.status_code == 422  # not cached: asked again, still refused
+    assert client.get(STATS, query_string={"complex_id": 999999}).status_code == 422
+
+
+def test_a_cache_that_fails_costs_speed_not_the_answer(
+    database_url, frontend_dist, tmp_path, data_set, extension_state
+):
+    """Redis away (nothing listens on port 1): the figures are computed, no 500."""
+    app = make_test_app(
+        database_url,
+        frontend_dist,
+        tmp_path / "no-redis",
+        CACHE_TYPE="RedisCache",
+        CACHE_REDIS_URL="redis://127.0.0.1:1/0",
+        QC_FEEDBACK_STATS_CACHE_SECONDS=60,
+    )
+    client = app.test_client()
+    try:
+        for _ in range(2):
+            body, statements = get_counted(client, complex_id=data_set["a"], **MARCH)
+            assert statements and body["total"] == 6
+    finally:
+        with app.app_context():
+            app.extensions["cache"][cache]._write_client.close()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def limited_app(database_url, frontend_dist, tmp_path, extension_state):
+    """Rate limits on (memory storage); the process-wide limiter state handed back after."""
+    app = make_test_app(
+        database_url,
+        frontend_dist,
+        tmp_path / "limited",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
+        QC_STATS_RATE_LIMIT="3 per minute",
+    )
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_stats_are_rate_limited_per_client_address(limited_app):
+    client = limited_app.test_client()
+    here = {"REMOTE_ADDR": "192.0.2.10"}
+    for n in range(3):
+        query = {"from": f"2026-03-0{n + 1}", "to": "2026-03-31"}
+        assert client.get(STATS, query_string=query, environ_base=here).status_code == 200
+    refused = client.get(STATS, query_string=MARCH, environ_base=here)
+    assert refused.status_code == 429
+    assert refused.get_json()["code"] == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    elsewhere = client.get(STATS, query_string=MARCH, environ_base={"REMOTE_ADDR": "192.0.2.11"})
+    assert elsewhere.status_code == 200
+
+
+# --- shared between processes through Redis ----------------------------------------------
+# Needs a Redis server: ``QC_TEST_REDIS_URL`` (CI: ``redis://127.0.0.1:6379/15``). Without it
+# the test is skipped, unless ``QC_REQUIRE_REDIS=1`` makes that a failure
+# (as tests/core/test_redis_limits.py).
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("QC_TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("QC_REQUIRE_REDIS") == "1":
+            pytest.fail("QC_REQUIRE_REDIS=1 but QC_TEST_REDIS_URL is not set")
+        pytest.skip("QC_TEST_REDIS_URL not set")
+    return url
+
+
+@pytest.fixture
+def redis_apps(redis_url, database_url, frontend_dist, tmp_path, extension_state):
+    """Two apps (two server processes) on one Redis, under a key prefix of this test's own;
+    its keys, and only they, are removed afterwards."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.ping()  # set but unreachable is a failure, not a skip
+    prefix = f"qc-test-{secrets.token_hex(8)}:"
+    apps = [
+        make_test_app(
+            database_url,
+            frontend_dist,
+            tmp_path / name,
+            CACHE_TYPE="RedisCache",
+            CACHE_REDIS_URL=redis_url,
+            CACHE_KEY_PREFIX=prefix,
+            QC_FEEDBACK_STATS_CACHE_SECONDS=60,
+        )
+        for name in ("a", "b")
+    ]
+    try:
+        yield apps, client, prefix
+    finally:
+        keys = list(client.scan_iter(match=f"{prefix}*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+        for app in apps:
+            with app.app_context():
+                app.extensions["cache"][cache]._write_client.close()
+                db.engine.dispose()
+
+
+def test_processes_share_the_cache_through_redis(redis_apps, data_set):
+    (app_a, app_b), redis_client, prefix = redis_apps
+    query = {"complex_id": data_set["a"], **MARCH}
+    first, statements = get_counted(app_a.test_client(), **query)
+    assert statements and first["total"] == 6
+    # The other process never computed it: its answer comes from Redis, without SQL.
+    second, statements = get_counted(app_b.test_client(), **query)
+    assert statements == [] and second == first
+    keys = [key.decode() for key in redis_client.scan_iter(match=f"{prefix}*")]
+    assert keys == [f"{prefix}feedback-stats:v1:{data_set['a']}:2026-03-01:2026-03-31"]
+    assert 0 < redis_client.ttl(keys[0]) <= 60
