@@ -20,6 +20,7 @@ from playwright.sync_api import Page, Route, expect
 from tests.e2e.helpers import (
     CSP_LISTENER,
     DEMO_PASSWORD,
+    PASSWORD,
     api,
     collect_errors,
     live,
@@ -32,16 +33,45 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.e2e
 
 STAFF = "staff@demo.quartiericonnessi.it"
+CUSTODIAN = "custode@demo.quartiericonnessi.it"
 
 
-def neighbour(new_context, name: str, **options) -> Page:
-    """A new resident in a browser of their own, signed in through the form (on /profilo)."""
+def neighbour(new_context, name: str, *, tenant: bool = False, **options) -> Page:
+    """A new resident in a browser of their own, signed in through the form (on /profilo);
+    with ``tenant``, one whose tenancy the custodian approved: only a verified tenant's
+    time-bank account may go below zero."""
     context = new_context(**options)
     context.add_init_script(CSP_LISTENER)
     email = register(context, name)
+    if tenant:
+        approve_tenancy(new_context, context, email)
     page = context.new_page()
     sign_in(page, email)
     return page
+
+
+def sign_in_api(context, email: str, password: str = PASSWORD) -> None:
+    response = context.request.post(
+        "/api/v1/auth/login", data={"email": email, "password": password}
+    )
+    assert response.ok, response.text()
+
+
+def approve_tenancy(new_context, context, email: str) -> None:
+    """The person of ``email`` asks for the tenancy of Boccioni; its demo custodian
+    approves it."""
+    sign_in_api(context, email)
+    complexes = context.request.get("/api/v1/complexes?limit=100").json()["items"]
+    boccioni = next(c["id"] for c in complexes if c["code"] == "boccioni")
+    verification = api(
+        context,
+        "POST",
+        "/api/v1/tenancy-verifications",
+        {"complex_id": boccioni, "tenancy_code": "MI-004455"},
+    )
+    custodian = new_context()
+    sign_in_api(custodian, CUSTODIAN, DEMO_PASSWORD)
+    api(custodian, "POST", f"/api/v1/tenancy-verifications/{verification['id']}/approve")
 
 
 def nav_link(page: Page, name: str):
@@ -109,7 +139,7 @@ def test_two_neighbours_make_a_whole_exchange(new_context) -> None:
     anna.evaluate("() => { window.__sameDocument = true }")
 
     # Bruno finds it by searching without accents
-    bruno = neighbour(new_context, f"Bruno Verdi {tag}")
+    bruno = neighbour(new_context, f"Bruno Verdi {tag}", tenant=True)  # he will pay
     bruno_errors = collect_errors(bruno)
     nav_link(bruno, "Scambi").click()
     ready(bruno)
@@ -243,7 +273,7 @@ def test_two_neighbours_make_a_whole_exchange(new_context) -> None:
 
 def test_giving_hours_by_account_number_never_pays_twice(new_context) -> None:
     tag = uuid.uuid4().hex[:6]
-    carla = neighbour(new_context, f"Carla {tag}")
+    carla = neighbour(new_context, f"Carla {tag}", tenant=True)  # she gives below zero
     dario = neighbour(new_context, f"Dario {tag}")
     dario.goto("/banca-del-tempo")
     ready(dario)

@@ -38,8 +38,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.no_db]
 
 API = "/api/v1"
 DEMO_PASSWORD = "quartieri-demo-2026"
-HELPER = "inquilina@demo.quartiericonnessi.it"
-HELPED = "residente@demo.quartiericonnessi.it"
+# The one who pays is the demo tenant: a resident who is not a tenant may not go below zero.
+HELPER = "residente@demo.quartiericonnessi.it"
+HELPED = "inquilina@demo.quartiericonnessi.it"
 OPERATOR = "operatore@demo.quartiericonnessi.it"
 STAFF = "staff@demo.quartiericonnessi.it"
 TAPS = 8
