@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from qc_platform.activities import events, recurrence, signals
 from qc_platform.activities.models import Activity, ActivitySession, SessionStatus
 from qc_platform.activities.service.limits import horizon, max_sessions
+from qc_platform.activities.service.loading import lock_activity
 from qc_platform.activities.service.registrations import active_registrations
 from qc_platform.activities.service.sessions import mark_cancelled
 from qc_platform.core.clock import ROME, utcnow
@@ -42,18 +43,8 @@ def reschedule(
     for session in sorted(future, key=lambda s: s.starts_at):
         occurrence = by_day.pop(_local_day(session.starts_at), None)
         if occurrence is not None:
-            moved = (session.starts_at, session.ends_at) != (
-                occurrence.starts_at,
-                occurrence.ends_at,
-            )
-            session.starts_at, session.ends_at = occurrence.starts_at, occurrence.ends_at
-            session.recurrence_id = occurrence.starts_at if rule else None
+            _move(session, occurrence, activity, rule)
             result.append(session)
-            if moved and session.status == SessionStatus.SCHEDULED:
-                registrations = active_registrations(session)
-                if registrations:
-                    signals.session_rescheduled.send(session, registrations=registrations)
-                events.announce_seats(session, activity)
         elif session.confirmed_count + session.waitlisted_count > 0:
             if session.status == SessionStatus.SCHEDULED:
                 mark_cancelled(session, activity, reason=None, now=now)
@@ -65,6 +56,24 @@ def reschedule(
         result.append(session)
     db.session.flush()
     return result
+
+
+def _move(
+    session: ActivitySession,
+    occurrence: recurrence.Occurrence,
+    activity: Activity,
+    rule: recurrence.Rule | None,
+) -> None:
+    """The session takes the occurrence's times; when they are new, whoever is registered
+    hears of it and the kiosks show it."""
+    moved = (session.starts_at, session.ends_at) != (occurrence.starts_at, occurrence.ends_at)
+    session.starts_at, session.ends_at = occurrence.starts_at, occurrence.ends_at
+    session.recurrence_id = occurrence.starts_at if rule else None
+    if moved and session.status == SessionStatus.SCHEDULED:
+        registrations = active_registrations(session)
+        if registrations:
+            signals.session_rescheduled.send(session, registrations=registrations)
+        events.announce_seats(session, activity)
 
 
 def _wanted_occurrences(activity, rule, *, now: datetime, room: int):
@@ -146,12 +155,7 @@ def extend_horizon() -> dict[str, int]:
     )
     totals = {"activities": 0, "sessions": 0}
     for activity_id in ids:
-        activity = db.session.scalar(
-            select(Activity)
-            .where(Activity.id == activity_id)
-            .with_for_update(of=Activity)  # not the joined category
-            .execution_options(populate_existing=True)
-        )
+        activity = lock_activity(activity_id)
         created = materialise(activity, _stored_rule(activity), now=now)
         if created:
             activity.updated_at = now

@@ -31,6 +31,17 @@ def get_session(session_id: int) -> ActivitySession:
     return session
 
 
+def lock_activity(activity_id: int) -> Activity:
+    """The activity row, locked until the transaction ends and read again (a change
+    committed while we waited for the lock is the one we see)."""
+    return db.session.scalar(
+        select(Activity)
+        .where(Activity.id == activity_id)
+        .with_for_update(of=Activity)  # not the joined category
+        .execution_options(populate_existing=True)
+    )
+
+
 def lock_session(session_id: int) -> ActivitySession:
     """The session row, locked until the transaction ends, with fresh counts."""
     session = db.session.scalar(

@@ -16,7 +16,7 @@ from qc_platform.activities.service.limits import (
     MAX_RECURRING_DURATION,
     max_sessions,
 )
-from qc_platform.activities.service.loading import space_of
+from qc_platform.activities.service.loading import lock_activity, space_of
 from qc_platform.activities.service.registrations import promote
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Conflict, Forbidden, InvalidInput
@@ -26,6 +26,9 @@ from qc_platform.extensions import db
 from qc_platform.places.models import Space
 
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "rrule")
+# What an edit sets as sent, and the texts it strips first.
+PLAIN_FIELDS = ("audience", "price_cents", "registration_required")
+TEXT_FIELDS = ("title", "description", "accessibility_notes")
 
 
 def _invalid(key: str, field: str, **params):
@@ -77,6 +80,17 @@ def _whole_minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
+def _space_to_publish_in(actor, space_id: int, *, check_permission: bool) -> Space:
+    space = db.session.get(Space, space_id)
+    if space is None:
+        raise InvalidInput(
+            "activities.unknown_space", errors={"json": {"space_id": ["activities.unknown_space"]}}
+        )
+    if check_permission and not policies.can_manage_space(actor, space):
+        raise Forbidden("activities.not_your_space")
+    return space
+
+
 def create_activity(
     *,
     actor,
@@ -99,13 +113,7 @@ def create_activity(
 
     Its sessions are created at once: every occurrence within the horizon.
     """
-    space = db.session.get(Space, space_id)
-    if space is None:
-        raise InvalidInput(
-            "activities.unknown_space", errors={"json": {"space_id": ["activities.unknown_space"]}}
-        )
-    if check_permission and not policies.can_manage_space(actor, space):
-        raise Forbidden("activities.not_your_space")
+    space = _space_to_publish_in(actor, space_id, check_permission=check_permission)
     category_row = category_by_code(category)
     now = utcnow()
     starts_at, ends_at = _whole_minute(starts_at), _whole_minute(ends_at)
@@ -149,26 +157,43 @@ def update_activity(*, actor, activity: Activity, **changes) -> Activity:
         raise Forbidden("activities.not_your_space")
     # Locked and read again: a change committed while we waited is the one we build on
     # (capacity, schedule), not the copy loaded before the lock.
-    db.session.scalar(
-        select(Activity)
-        .where(Activity.id == activity.id)
-        .with_for_update(of=Activity)
-        .execution_options(populate_existing=True)
-    )
+    lock_activity(activity.id)
     now = utcnow()
-    if "category" in changes:
-        activity.category = category_by_code(changes.pop("category"))
-        activity.category_id = activity.category.id
-    for field in ("title", "description", "accessibility_notes"):
-        if field in changes:
-            setattr(activity, field, changes.pop(field).strip())
-    if "languages" in changes:
-        activity.languages = list(dict.fromkeys(changes.pop("languages")))
-    for field in ("audience", "price_cents", "registration_required"):
-        if field in changes:
-            setattr(activity, field, changes.pop(field))
+    _apply_details(activity, changes)
+    future = _future_sessions(activity, now=now)
+    capacity_changed = "capacity" in changes and _apply_capacity(
+        activity, changes["capacity"], future
+    )
+    schedule = {field: changes[field] for field in SCHEDULE_FIELDS if field in changes}
+    if schedule:
+        future = _apply_schedule(activity, schedule, future, now=now)
+    activity.search_text = _search_text(activity, space, activity.category)
+    activity.updated_at = now  # the calendars' Last-Modified, whatever changed
+    db.session.flush()
+    if capacity_changed:
+        _fill_new_places(activity, future)
+    db.session.flush()
+    return activity
 
-    future = list(
+
+def _apply_details(activity: Activity, changes: dict) -> None:
+    """What the edit says about the activity itself (texts stripped, languages once each)."""
+    if "category" in changes:
+        activity.category = category_by_code(changes["category"])
+        activity.category_id = activity.category.id
+    for field in TEXT_FIELDS:
+        if field in changes:
+            setattr(activity, field, changes[field].strip())
+    if "languages" in changes:
+        activity.languages = list(dict.fromkeys(changes["languages"]))
+    for field in PLAIN_FIELDS:
+        if field in changes:
+            setattr(activity, field, changes[field])
+
+
+def _future_sessions(activity: Activity, *, now: datetime) -> list[ActivitySession]:
+    """The sessions not started yet, locked with fresh counts (the edit may change them)."""
+    return list(
         db.session.scalars(
             select(ActivitySession)
             .where(ActivitySession.activity_id == activity.id, ActivitySession.starts_at > now)
@@ -177,47 +202,55 @@ def update_activity(*, actor, activity: Activity, **changes) -> Activity:
             .execution_options(populate_existing=True)
         )
     )
-    capacity_changed = False
-    if "capacity" in changes:
-        capacity = changes.pop("capacity")
-        if capacity is not None:
-            most = max(
-                (s.confirmed_count for s in future if s.status == SessionStatus.SCHEDULED),
-                default=0,
+
+
+def _apply_capacity(
+    activity: Activity, capacity: int | None, future: list[ActivitySession]
+) -> bool:
+    """Set the capacity, never below the confirmed registrations of a future session;
+    returns whether it changed."""
+    if capacity is not None:
+        most = max(
+            (s.confirmed_count for s in future if s.status == SessionStatus.SCHEDULED),
+            default=0,
+        )
+        if capacity < most:
+            raise Conflict(
+                "activities.capacity_below_confirmed",
+                errors={
+                    "json": {
+                        "capacity": [
+                            translate("activities.capacity_below_confirmed", confirmed=most)
+                        ]
+                    }
+                },
+                confirmed=most,
             )
-            if capacity < most:
-                raise Conflict(
-                    "activities.capacity_below_confirmed",
-                    errors={
-                        "json": {
-                            "capacity": [
-                                translate("activities.capacity_below_confirmed", confirmed=most)
-                            ]
-                        }
-                    },
-                    confirmed=most,
-                )
-        capacity_changed = capacity != activity.capacity
-        activity.capacity = capacity
+    changed = capacity != activity.capacity
+    activity.capacity = capacity
+    return changed
 
-    schedule = {field: changes.pop(field) for field in SCHEDULE_FIELDS if field in changes}
-    if schedule:
-        starts_at = _whole_minute(schedule.get("starts_at", activity.starts_at))
-        ends_at = _whole_minute(schedule.get("ends_at", activity.ends_at))
-        rrule = schedule.get("rrule", activity.rrule)
-        if (starts_at, ends_at, rrule) != (activity.starts_at, activity.ends_at, activity.rrule):
-            rule = _check_schedule(starts_at=starts_at, ends_at=ends_at, rrule=rrule, now=now)
-            activity.starts_at, activity.ends_at = starts_at, ends_at
-            activity.rrule = rule.text if rule else None
-            future = reschedule(activity, rule, future, now=now)
 
-    activity.search_text = _search_text(activity, space, activity.category)
-    activity.updated_at = now  # the calendars' Last-Modified, whatever changed
-    db.session.flush()
-    if capacity_changed:
-        for session in future:
-            if session.status == SessionStatus.SCHEDULED:
-                promote(session, activity)
-                events.announce_seats(session, activity)
-    db.session.flush()
-    return activity
+def _apply_schedule(
+    activity: Activity, schedule: dict, future: list[ActivitySession], *, now: datetime
+) -> list[ActivitySession]:
+    """A new schedule (a field not sent keeps its value), if it is one: checked, then fitted
+    onto the future sessions. Returns the future sessions after it."""
+    starts_at = _whole_minute(schedule.get("starts_at", activity.starts_at))
+    ends_at = _whole_minute(schedule.get("ends_at", activity.ends_at))
+    rrule = schedule.get("rrule", activity.rrule)
+    if (starts_at, ends_at, rrule) == (activity.starts_at, activity.ends_at, activity.rrule):
+        return future
+    rule = _check_schedule(starts_at=starts_at, ends_at=ends_at, rrule=rrule, now=now)
+    activity.starts_at, activity.ends_at = starts_at, ends_at
+    activity.rrule = rule.text if rule else None
+    return reschedule(activity, rule, future, now=now)
+
+
+def _fill_new_places(activity: Activity, future: list[ActivitySession]) -> None:
+    """A changed capacity: each scheduled future session gives its new places to its
+    waitlist, and the kiosks hear of its seats."""
+    for session in future:
+        if session.status == SessionStatus.SCHEDULED:
+            promote(session, activity)
+            events.announce_seats(session, activity)

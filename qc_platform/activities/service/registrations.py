@@ -5,6 +5,8 @@ Seat counts change only while the session's row is locked (``lock_session``).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
@@ -21,6 +23,7 @@ from qc_platform.activities.service.loading import activity_of, get_session, loc
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from qc_platform.extensions import db
+from qc_platform.places.models import Space
 
 
 def active_registrations(session: ActivitySession) -> list[Registration]:
@@ -49,39 +52,14 @@ def register(
     per person and session; none for a cancelled or started session."""
     session = lock_session(session_id)
     activity = activity_of(session)
-    space = space_of(activity)
     person = actor
     if user_id is not None or desk_name is not None:
-        if not policies.can_manage_space(actor, space):
-            raise Forbidden("activities.desk_only_operators")
-        if user_id is not None and desk_name is not None:
-            raise InvalidInput(
-                "activities.user_or_desk_name",
-                errors={"json": {"desk_name": ["activities.user_or_desk_name"]}},
-            )
-        person = db.session.get(User, user_id) if user_id is not None else None
-        if user_id is not None and (person is None or not person.is_active):
-            raise InvalidInput(
-                "activities.unknown_user", errors={"json": {"user_id": ["activities.unknown_user"]}}
-            )
-    if not activity.registration_required:
-        raise Conflict("activities.registration_not_required")
-    if session.status == SessionStatus.CANCELLED:
-        raise Conflict("activities.session_cancelled")
-    now = utcnow()
-    if session.starts_at <= now:
-        raise Conflict("activities.session_started")
-    registration = None
-    if person is not None:
-        registration = db.session.scalar(
-            select(Registration).where(
-                Registration.session_id == session.id, Registration.user_id == person.id
-            )
+        person = _person_at_the_desk(
+            actor, space_of(activity), user_id=user_id, desk_name=desk_name
         )
-        if registration is not None and registration.status in RegistrationStatus.ACTIVE:
-            raise Conflict("activities.already_registered")
-    confirmed = activity.capacity is None or session.confirmed_count < activity.capacity
-    status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED
+    now = utcnow()
+    _check_open_for_registration(activity, session, now=now)
+    registration = _previous_registration(session, person) if person is not None else None
     if registration is None:
         registration = Registration(
             session_id=session.id,
@@ -89,7 +67,71 @@ def register(
             desk_name=desk_name.strip() if desk_name else None,
         )
         db.session.add(registration)
-    registration.status = status
+    confirmed = activity.capacity is None or session.confirmed_count < activity.capacity
+    _queue(registration, session, confirmed=confirmed, actor=actor, now=now)
+    db.session.flush()
+    signals.registration_created.send(registration, actor=actor)
+    events.announce_seats(session, activity)
+    return registration
+
+
+def _person_at_the_desk(
+    actor: User, space: Space, *, user_id: int | None, desk_name: str | None
+) -> User | None:
+    """Whom an operator registers: an active user by id, or nobody with an account (a name)."""
+    if not policies.can_manage_space(actor, space):
+        raise Forbidden("activities.desk_only_operators")
+    if user_id is not None and desk_name is not None:
+        raise InvalidInput(
+            "activities.user_or_desk_name",
+            errors={"json": {"desk_name": ["activities.user_or_desk_name"]}},
+        )
+    if user_id is None:
+        return None
+    person = db.session.get(User, user_id)
+    if person is None or not person.is_active:
+        raise InvalidInput(
+            "activities.unknown_user", errors={"json": {"user_id": ["activities.unknown_user"]}}
+        )
+    return person
+
+
+def _check_open_for_registration(
+    activity: Activity, session: ActivitySession, *, now: datetime
+) -> None:
+    if not activity.registration_required:
+        raise Conflict("activities.registration_not_required")
+    if session.status == SessionStatus.CANCELLED:
+        raise Conflict("activities.session_cancelled")
+    if session.starts_at <= now:
+        raise Conflict("activities.session_started")
+
+
+def _previous_registration(session: ActivitySession, person: User) -> Registration | None:
+    """The person's cancelled registration for the session (it is used again), if any;
+    an active one is a conflict."""
+    registration = db.session.scalar(
+        select(Registration).where(
+            Registration.session_id == session.id, Registration.user_id == person.id
+        )
+    )
+    if registration is not None and registration.status in RegistrationStatus.ACTIVE:
+        raise Conflict("activities.already_registered")
+    return registration
+
+
+def _queue(
+    registration: Registration,
+    session: ActivitySession,
+    *,
+    confirmed: bool,
+    actor: User,
+    now: datetime,
+) -> None:
+    """The registration takes a place, or the end of the waitlist, from now."""
+    registration.status = (
+        RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED
+    )
     registration.registered_by_id = actor.id
     registration.queued_at = now
     registration.promoted_at = None
@@ -99,10 +141,6 @@ def register(
         session.confirmed_count += 1
     else:
         session.waitlisted_count += 1
-    db.session.flush()
-    signals.registration_created.send(registration, actor=actor)
-    events.announce_seats(session, activity)
-    return registration
 
 
 def get_registration_visible(user: User, registration_id: int) -> Registration:
@@ -249,21 +287,7 @@ def record_attendance(
     if session.starts_at > now:
         raise Conflict("activities.session_not_started")
     wanted = {record["registration_id"]: record["attended"] for record in records}
-    found = {
-        r.id: r
-        for r in db.session.scalars(
-            select(Registration).where(
-                Registration.id.in_(list(wanted)),
-                Registration.session_id == session.id,
-                Registration.status == RegistrationStatus.CONFIRMED,
-            )
-        )
-    }
-    if set(wanted) - set(found):
-        raise InvalidInput(
-            "activities.not_a_confirmed_registration",
-            errors={"json": {"attendance": ["activities.not_a_confirmed_registration"]}},
-        )
+    found = _confirmed_registrations(session, list(wanted))
     for registration_id, attended in wanted.items():
         found[registration_id].attended = attended
     if walk_ins is not None:
@@ -271,6 +295,26 @@ def record_attendance(
     session.attendance_recorded_at = now
     db.session.flush()
     return session
+
+
+def _confirmed_registrations(session: ActivitySession, ids: list[int]) -> dict[int, Registration]:
+    """``{id: registration}`` for these ids, each a confirmed registration of the session."""
+    found = {
+        r.id: r
+        for r in db.session.scalars(
+            select(Registration).where(
+                Registration.id.in_(ids),
+                Registration.session_id == session.id,
+                Registration.status == RegistrationStatus.CONFIRMED,
+            )
+        )
+    }
+    if set(ids) - set(found):
+        raise InvalidInput(
+            "activities.not_a_confirmed_registration",
+            errors={"json": {"attendance": ["activities.not_a_confirmed_registration"]}},
+        )
+    return found
 
 
 def attendance_summary(session: ActivitySession) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -15,6 +15,20 @@ from qc_platform.core.clock import ROME, utcnow
 from qc_platform.core.seeding import load_data, seed_by_code
 from qc_platform.extensions import db
 from qc_platform.places import service as places
+
+# What a demo entry gives create_activity as it is (its schedule is computed).
+DEMO_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "audience",
+    "languages",
+    "accessibility_notes",
+    "price_cents",
+    "rrule",
+    "capacity",
+    "registration_required",
+)
 
 
 def _data() -> dict:
@@ -38,36 +52,31 @@ def seed_demo_activities(*, actor: User | None = None) -> int:
             )
         ):
             continue
-        day = today + timedelta(days=(entry["weekday"] - today.weekday()) % 7 or 7)
-        starts_at = recurrence.from_local_naive(
-            datetime.combine(day, time.fromisoformat(entry["start"]))
-        )
-        ends_at = recurrence.from_local_naive(
-            datetime.combine(day, time.fromisoformat(entry["end"]))
-        )
-        rule = entry["rrule"]
-        if rule and "BYDAY=" in rule:
-            # The first occurrence must be a day of the rule: start on the first one listed.
-            starts_at, ends_at = _first_matching_day(rule, starts_at, ends_at)
+        starts_at, ends_at = _demo_schedule(entry, today)
         create_activity(
             actor=actor,
             space_id=space.id,
-            title=entry["title"],
-            description=entry["description"],
-            category=entry["category"],
-            audience=entry["audience"],
-            languages=entry["languages"],
-            accessibility_notes=entry["accessibility_notes"],
-            price_cents=entry["price_cents"],
             starts_at=starts_at,
             ends_at=ends_at,
-            rrule=rule,
-            capacity=entry["capacity"],
-            registration_required=entry["registration_required"],
             check_permission=False,
+            **{field: entry[field] for field in DEMO_FIELDS},
         )
         created += 1
     return created
+
+
+def _demo_schedule(entry: dict, today: date) -> tuple[datetime, datetime]:
+    """The first session: on the entry's weekday in the coming week, at its Milan times."""
+    day = today + timedelta(days=(entry["weekday"] - today.weekday()) % 7 or 7)
+    starts_at = recurrence.from_local_naive(
+        datetime.combine(day, time.fromisoformat(entry["start"]))
+    )
+    ends_at = recurrence.from_local_naive(datetime.combine(day, time.fromisoformat(entry["end"])))
+    rule = entry["rrule"]
+    if rule and "BYDAY=" in rule:
+        # The first occurrence must be a day of the rule: start on the first one from then.
+        starts_at, ends_at = _first_matching_day(rule, starts_at, ends_at)
+    return starts_at, ends_at
 
 
 def _first_matching_day(rule_text: str, starts_at: datetime, ends_at: datetime):

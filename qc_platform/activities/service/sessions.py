@@ -73,14 +73,7 @@ def search_sessions(
         .where(*_overlapping(date_from, date_to))
     )
     if space:
-        try:
-            space_id = places.get_space(space).id
-        except NotFound:
-            raise InvalidInput(
-                "activities.unknown_space",
-                errors={"query": {"space": ["activities.unknown_space"]}},
-            ) from None
-        query = query.where(Activity.space_id == space_id)
+        query = query.where(Activity.space_id == _space_id(space))
     if area:
         query = query.where(
             Activity.space_id.in_(
@@ -98,6 +91,17 @@ def search_sessions(
     if not include_cancelled:
         query = query.where(ActivitySession.status == SessionStatus.SCHEDULED)
     return query
+
+
+def _space_id(space_ref: str) -> int:
+    """The id of the space searched for (by id or slug); an unknown one is a 422."""
+    try:
+        return places.get_space(space_ref).id
+    except NotFound:
+        raise InvalidInput(
+            "activities.unknown_space",
+            errors={"query": {"space": ["activities.unknown_space"]}},
+        ) from None
 
 
 def sessions_of(
