@@ -120,14 +120,15 @@ def password_was_rejected() -> bool:
 def _after_boundary(response):
     """Writes that must outlive a rolled-back request: the failed-password audit row, and
     the session's last use (a 4xx answer still means the person is there)."""
-    # Read, not popped: the limiter's own after-request hook reads the failure too, and
-    # after an error in a later hook Flask runs them all again for the 500.
+    # Read, not popped: the limiter's after-request hook reads the failure too. Written
+    # once, even if Flask runs the hooks again (for a 500 after an error in one of them).
     failed = g.get("qc_failed_password")
     touch = g.get("qc_session_touch")
     if touch is not None and response.status_code < 400:
         touch = None  # committed with the request
-    if failed is None and touch is None:
+    if (failed is None and touch is None) or g.get("qc_after_boundary_written"):
         return response
+    g.qc_after_boundary_written = True
     try:
         if failed is not None:
             audit.record(**failed)
@@ -142,8 +143,6 @@ def _after_boundary(response):
     except SQLAlchemyError:
         db.session.rollback()
         log.warning("could not record a failed sign-in or a session's last use", exc_info=True)
-    g.pop("qc_failed_password", None)
-    g.pop("qc_session_touch", None)
     return response
 
 
@@ -161,5 +160,11 @@ def init_app(app: Flask) -> None:
     def _forget_request_user(exc):
         # The user belongs to the request, not to an app context that may outlive it.
         g.pop("_login_user", None)
-        g.pop("qc_auth_method", None)
-        g.pop("qc_user_session", None)
+        for name in (
+            "qc_auth_method",
+            "qc_user_session",
+            "qc_session_touch",
+            "qc_failed_password",
+            "qc_after_boundary_written",
+        ):
+            g.pop(name, None)

@@ -123,6 +123,16 @@ def test_a_failed_login_of_an_account_is_audited_without_the_password(client):
     assert "sbagliata" not in str(row.details)
 
 
+def test_each_failed_attempt_leaves_its_own_row_and_a_success_none(client):
+    email = UserFactory().email
+    for password in ("prima-prova", "seconda-prova"):
+        body = {"email": email, "password": password}
+        assert client.post(f"{API}/auth/login", json=body).status_code == 401
+    ok = client.post(f"{API}/auth/login", json={"email": email, "password": TEST_PASSWORD})
+    assert ok.status_code == 200
+    assert len(audit_rows("auth.login_failed")) == 2
+
+
 def test_a_failed_token_creation_is_audited_too(client):
     user = UserFactory()
     user_id = user.id
