@@ -272,6 +272,19 @@ def route(report: Report) -> list[ReportAssignment]:
     return assignments
 
 
+def handlers_of(assignments) -> list:
+    """The people who receive reports through these assignments (they may answer them)."""
+    people = []
+    for assignment in assignments:
+        if assignment.target == RouteTo.CUSTODIAN:
+            people += accounts.users_with_role(Role.CUSTODIAN, assignment.complex_id)
+        elif assignment.target == RouteTo.COMMITTEE:
+            people += accounts.users_with_role(Role.COMMITTEE_MEMBER, assignment.committee_id)
+        else:
+            people += accounts.users_with_role(Role.STAFF)
+    return people
+
+
 def reassign(*, actor, report: Report, route_to: str, committee_id: int | None = None) -> Report:
     """Staff move a report: the old assignments end, a new one starts."""
     # Like routing: only a committee accredited today for the report's complex receives it,

@@ -12,4 +12,4 @@ __all__ = ["init_app", "notify", "register_kind"]
 
 def init_app(app) -> None:
     # Importing registers the Socket.IO handlers and the receivers of accounts' signals.
-    from qc_platform.notifications import live, receivers  # noqa: F401
+    from qc_platform.notifications import account_events, live  # noqa: F401

@@ -71,30 +71,3 @@ register_kind(
     },
     email_default=True,
 )
-register_kind(
-    "feedback.routed",
-    name={"it": "Nuove segnalazioni da gestire", "en": "New reports to handle"},
-    description={
-        "it": "Per custodi, comitati e personale: una segnalazione è arrivata a te.",
-        "en": "For custodians, committees and staff: a report was routed to you.",
-    },
-    email_default=True,
-)
-register_kind(
-    "feedback.escalated",
-    name={"it": "Segnalazioni in ritardo", "en": "Overdue reports"},
-    description={
-        "it": "Per il personale: una segnalazione non ha avuto risposta nei tempi.",
-        "en": "For staff: a report got no answer in time.",
-    },
-    email_default=True,
-)
-register_kind(
-    "feedback.updated",
-    name={"it": "Risposte alle mie segnalazioni", "en": "Answers to my reports"},
-    description={
-        "it": "Quando qualcuno risponde o cambia lo stato di una tua segnalazione.",
-        "en": "When someone answers or changes the status of one of your reports.",
-    },
-    email_default=True,
-)
