@@ -663,7 +663,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change my password; every other session of mine ends, this one stays. */
+        /**
+         * Change my password; every other session of mine ends, this one stays (with a
+         *     new cookie: a copy of the old one is worthless too).
+         */
         post: {
             parameters: {
                 query?: never;

@@ -55,7 +55,14 @@ def generate(work: Path) -> str:
         sys.exit(f"{OPENAPI_TYPESCRIPT.relative_to(ROOT)} is missing: cd frontend && npm ci")
     output = work / "api-schema.d.ts"
     subprocess.run(  # noqa: S603 - our own tool, with paths of our own
-        [str(OPENAPI_TYPESCRIPT), str(document), "--default-non-nullable", "false", "-o", str(output)],
+        [
+            str(OPENAPI_TYPESCRIPT),
+            str(document),
+            "--default-non-nullable",
+            "false",
+            "-o",
+            str(output),
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )
