@@ -15,7 +15,7 @@ THREADS ?= 100
 GUNICORN_FLAGS := -k gthread -w 1 --threads $(THREADS) --no-control-socket
 
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
-	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
+	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json qc_platform/webapp/pages.json
 
 .PHONY: run test setup db lint api-types pytest pytest-postgres bench bench-feedback bench-live bench-timebank bench-catalogue bench-activities clean
 
