@@ -9,7 +9,7 @@ from qc_platform.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LEN
 from qc_platform.accounts.service import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 from qc_platform.core.i18n import LOCALES
 from qc_platform.core.permissions import Role, ScopeType
-from qc_platform.core.schemas import not_blank
+from qc_platform.core.schemas import MultiLineString, SingleLineString, not_blank
 
 Email = lambda **kw: fields.Email(  # noqa: E731 - a field factory, read like a field
     required=True, validate=validate.Length(max=254), **kw
@@ -78,21 +78,21 @@ class RegisterSchema(Schema):
         load_only=True,
         validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH),
     )
-    display_name = fields.String(
+    display_name = SingleLineString(
         required=True, validate=[validate.Length(min=1, max=80), not_blank]
     )
     locale = fields.String(load_default="it", validate=validate.OneOf(LOCALES))
 
 
 class LoginSchema(Schema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    email = SingleLineString(required=True, validate=validate.Length(min=1, max=254))
     password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH)
     )
 
 
 class TokenCreateSchema(LoginSchema):
-    name = fields.String(required=True, validate=[validate.Length(min=1, max=80), not_blank])
+    name = SingleLineString(required=True, validate=[validate.Length(min=1, max=80), not_blank])
     expires_in_days = fields.Integer(
         strict=True,
         load_default=DEFAULT_TOKEN_DAYS,
@@ -156,7 +156,7 @@ class SessionSchema(Schema):
 
 class TenancyRequestSchema(Schema):
     complex_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    tenancy_code = fields.String(
+    tenancy_code = SingleLineString(
         required=True,
         validate=[validate.Length(min=1, max=64), not_blank],
         metadata={"description": "The tenancy contract code printed on the rent notice."},
@@ -164,7 +164,7 @@ class TenancyRequestSchema(Schema):
 
 
 class TenancyDecisionSchema(Schema):
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    note = MultiLineString(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
 class TenancyQueryArgsSchema(Schema):

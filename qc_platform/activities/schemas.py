@@ -12,6 +12,8 @@ from qc_platform.core.schemas import (
     MAX_INT,
     AwareDateTime,
     LocalisedString,
+    MultiLineString,
+    SingleLineString,
     not_blank,
     plausible_datetime,
 )
@@ -39,9 +41,9 @@ class ActivityCategorySchema(Schema):
 
 class ActivityCreateSchema(Schema):
     space_id = _id(required=True)
-    title = fields.String(required=True, validate=[validate.Length(min=3, max=160), not_blank])
-    description = fields.String(load_default="", validate=validate.Length(max=5000))
-    category = fields.String(
+    title = SingleLineString(required=True, validate=[validate.Length(min=3, max=160), not_blank])
+    description = MultiLineString(load_default="", validate=validate.Length(max=5000))
+    category = SingleLineString(
         required=True,
         validate=validate.Length(min=1, max=40),
         metadata={"description": "A `code` from GET /activities/categories."},
@@ -52,12 +54,12 @@ class ActivityCreateSchema(Schema):
         metadata={"description": "Target group; `young_people` means 15–35."},
     )
     languages = fields.List(
-        fields.String(validate=_language),
+        SingleLineString(validate=_language),
         load_default=lambda: ["it"],
         validate=validate.Length(min=1, max=10),
         metadata={"description": "ISO 639-1 codes of the languages spoken."},
     )
-    accessibility_notes = fields.String(load_default="", validate=validate.Length(max=500))
+    accessibility_notes = MultiLineString(load_default="", validate=validate.Length(max=500))
     price_cents = fields.Integer(
         load_default=0,
         strict=True,
@@ -77,7 +79,7 @@ class ActivityCreateSchema(Schema):
         validate=plausible_datetime,
         metadata={"description": "End of the first session; later sessions last as long."},
     )
-    rrule = fields.String(
+    rrule = SingleLineString(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=300),
@@ -247,7 +249,7 @@ class SessionQueryArgsSchema(PaginationArgsSchema):
 
 
 class SessionCancelSchema(Schema):
-    reason = fields.String(
+    reason = MultiLineString(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=500),
@@ -261,7 +263,7 @@ class RegistrationCreateSchema(Schema):
         allow_none=True,
         metadata={"description": "Operators at the desk: register this user."},
     )
-    desk_name = fields.String(
+    desk_name = SingleLineString(
         load_default=None,
         allow_none=True,
         validate=[validate.Length(min=2, max=120), not_blank],

@@ -6,7 +6,14 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from qc_platform.catalogue.models import PriceModel, RequestStatus, ServiceStatus
 from qc_platform.core.pagination import PaginationArgsSchema
-from qc_platform.core.schemas import MAX_INT, LocalisedString, not_blank, plausible_datetime
+from qc_platform.core.schemas import (
+    MAX_INT,
+    LocalisedString,
+    MultiLineString,
+    SingleLineString,
+    not_blank,
+    plausible_datetime,
+)
 from qc_platform.marketplace.conversations import BODY_MAX
 from qc_platform.marketplace.schemas import PartySchema
 from qc_platform.places.opening_hours import weekly_hours_field
@@ -28,7 +35,7 @@ class CatalogueCategorySchema(Schema):
 class ClosureSchema(Schema):
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    reason = fields.String(load_default="", validate=validate.Length(max=200))
+    reason = SingleLineString(load_default="", validate=validate.Length(max=200))
 
     @validates_schema
     def _order(self, data, **kwargs):
@@ -52,9 +59,9 @@ _LANGUAGE = fields.String(validate=validate.OneOf(sorted(ISO_639_1), error="An I
 
 class ServiceWriteFields(Schema):
     space_id = _id(allow_none=True)
-    title = fields.String(validate=[validate.Length(min=3, max=160), not_blank])
-    description = fields.String(validate=[validate.Length(min=1, max=5000), not_blank])
-    category = fields.String(validate=validate.Length(min=1, max=40))
+    title = SingleLineString(validate=[validate.Length(min=3, max=160), not_blank])
+    description = MultiLineString(validate=[validate.Length(min=1, max=5000), not_blank])
+    category = SingleLineString(validate=validate.Length(min=1, max=40))
     price_model = fields.String(validate=validate.OneOf(PriceModel.ALL))
     price_cents = fields.Integer(
         strict=True,
@@ -74,7 +81,7 @@ class ServiceWriteFields(Schema):
     languages = fields.List(
         _LANGUAGE, validate=validate.Length(min=1, max=MAX_LANGUAGES), metadata={"example": ["it"]}
     )
-    accessibility = fields.String(validate=validate.Length(max=1000))
+    accessibility = MultiLineString(validate=validate.Length(max=1000))
     availability = weekly_hours_field()
     closures = fields.List(fields.Nested(ClosureSchema), validate=validate.Length(max=MAX_CLOSURES))
     closed_on_holidays = fields.Boolean(
@@ -161,8 +168,8 @@ class ServiceListArgsSchema(PaginationArgsSchema):
 
 
 class RequestCreateSchema(Schema):
-    message = fields.String(required=True, validate=[validate.Length(min=1, max=2000), not_blank])
-    preferred_times = fields.String(
+    message = MultiLineString(required=True, validate=[validate.Length(min=1, max=2000), not_blank])
+    preferred_times = MultiLineString(
         load_default="",
         validate=validate.Length(max=500),
         metadata={"description": "In your words: e.g. 'martedì mattina o giovedì dopo le 15'."},
@@ -173,11 +180,11 @@ class AcceptSchema(Schema):
     proposed_time = fields.AwareDateTime(
         load_default=None, allow_none=True, validate=plausible_datetime
     )
-    note = fields.String(load_default="", validate=validate.Length(max=500))
+    note = MultiLineString(load_default="", validate=validate.Length(max=500))
 
 
 class DeclineSchema(Schema):
-    reason = fields.String(required=True, validate=[validate.Length(min=3, max=500), not_blank])
+    reason = MultiLineString(required=True, validate=[validate.Length(min=3, max=500), not_blank])
 
 
 class ServiceRefSchema(Schema):
@@ -214,4 +221,6 @@ class RequestListArgsSchema(PaginationArgsSchema):
 
 
 class RequestMessageCreateSchema(Schema):
-    body = fields.String(required=True, validate=[validate.Length(min=1, max=BODY_MAX), not_blank])
+    body = MultiLineString(
+        required=True, validate=[validate.Length(min=1, max=BODY_MAX), not_blank]
+    )

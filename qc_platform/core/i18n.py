@@ -102,6 +102,14 @@ _FIELD_MESSAGES_IT: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Must be less than or equal to (\S+)\.$"), r"Deve essere al massimo \1."),
     (re.compile(r"^Must be one of: (.*)\.$"), r"Deve essere uno tra: \1."),
     (re.compile(r"^Invalid JSON body\.$"), "Il corpo della richiesta non è JSON valido."),
+    (
+        re.compile(r"^Must be a single line, without control characters\.$"),
+        "Deve stare su una sola riga, senza a capo né caratteri di controllo.",
+    ),
+    (
+        re.compile(r"^Contains control characters that are not allowed\.$"),
+        "Contiene caratteri di controllo non ammessi.",
+    ),
 ]
 
 

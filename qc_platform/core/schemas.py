@@ -2,12 +2,53 @@
 
 from __future__ import annotations
 
+import re
+
 from marshmallow import ValidationError, fields, validate
 
 
 def not_blank(value: str) -> None:
     if not value.strip():
         raise ValidationError("Shorter than minimum length 1.")
+
+
+# Control characters (Unicode Cc: C0, DEL and C1, which hold NEL) and the Unicode line and
+# paragraph separators. A title with a CR/LF in it breaks e-mail subjects, logs and
+# calendar feeds; nobody types the others.
+_NOT_IN_A_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Text of several lines keeps its line breaks and tabs; the other control characters go.
+_NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+SINGLE_LINE_ERROR = "Must be a single line, without control characters."
+TEXT_ERROR = "Contains control characters that are not allowed."
+
+
+def single_line(value: str) -> None:
+    if _NOT_IN_A_LINE.search(value):
+        raise ValidationError(SINGLE_LINE_ERROR)
+
+
+def multi_line(value: str) -> None:
+    if _NOT_IN_TEXT.search(value):
+        raise ValidationError(TEXT_ERROR)
+
+
+class SingleLineString(fields.String):
+    """Text of one line: titles, names, codes. Refuses line breaks, tabs and every other
+    control character (422 naming the field)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [single_line, *self.validators]
+
+
+class MultiLineString(fields.String):
+    """Text of several lines: descriptions, messages, bodies. Keeps line breaks (LF, CR)
+    and tabs; refuses the other control characters (422 naming the field)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [multi_line, *self.validators]
 
 
 class AwareDateTime(fields.AwareDateTime):

@@ -5,7 +5,13 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from qc_platform.core.pagination import PaginationArgsSchema
-from qc_platform.core.schemas import MAX_INT, LocalisedString, not_blank
+from qc_platform.core.schemas import (
+    MAX_INT,
+    LocalisedString,
+    MultiLineString,
+    SingleLineString,
+    not_blank,
+)
 from qc_platform.feedback.models import ReportStatus, RouteTo
 
 
@@ -20,13 +26,13 @@ class CategorySchema(Schema):
 
 
 class ReportCreateSchema(Schema):
-    category = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    category = SingleLineString(required=True, validate=validate.Length(min=1, max=40))
     complex_id = _id(required=True)
-    title = fields.String(required=True, validate=[validate.Length(min=3, max=160), not_blank])
-    description = fields.String(
+    title = SingleLineString(required=True, validate=[validate.Length(min=3, max=160), not_blank])
+    description = MultiLineString(
         required=True, validate=[validate.Length(min=1, max=5000), not_blank]
     )
-    location_detail = fields.String(
+    location_detail = SingleLineString(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=200),
@@ -102,7 +108,7 @@ class ReportListArgsSchema(ReportQueryArgsSchema):
 
 
 class UpdateCreateSchema(Schema):
-    body = fields.String(load_default="", validate=validate.Length(max=5000))
+    body = MultiLineString(load_default="", validate=validate.Length(max=5000))
     status = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(ReportStatus.ALL)
     )
@@ -139,7 +145,7 @@ class RoutingRuleSchema(Schema):
 
 
 class RoutingRuleCreateSchema(Schema):
-    category = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    category = SingleLineString(required=True, validate=validate.Length(min=1, max=40))
     complex_id = _id(load_default=None, allow_none=True)
     route_to = fields.String(required=True, validate=validate.OneOf(RouteTo.ALL))
 
@@ -171,7 +177,7 @@ class CommitteeSchema(Schema):
 
 
 class CommitteeCreateSchema(Schema):
-    name = fields.String(required=True, validate=[validate.Length(min=2, max=160), not_blank])
+    name = SingleLineString(required=True, validate=[validate.Length(min=2, max=160), not_blank])
     complex_ids = fields.List(_id(), required=True, validate=validate.Length(min=1, max=50))
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from qc_platform.core.pagination import PaginationArgsSchema
-from qc_platform.core.schemas import MAX_INT, LocalisedString, not_blank
+from qc_platform.core.schemas import (
+    MAX_INT,
+    LocalisedString,
+    MultiLineString,
+    SingleLineString,
+    not_blank,
+)
 from qc_platform.marketplace.conversations import BODY_MAX
 from qc_platform.marketplace.models import (
     ExchangeStatus,
@@ -39,20 +45,20 @@ class PartySchema(Schema):
 
 class ListingCreateSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(ListingKind.ALL))
-    title = fields.String(required=True, validate=[validate.Length(min=3, max=120), not_blank])
-    description = fields.String(
+    title = SingleLineString(required=True, validate=[validate.Length(min=3, max=120), not_blank])
+    description = MultiLineString(
         required=True, validate=[validate.Length(min=1, max=2000), not_blank]
     )
-    category = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    category = SingleLineString(required=True, validate=validate.Length(min=1, max=40))
     minutes_estimate = _minutes(load_default=None, allow_none=True)
     space_id = _id(load_default=None, allow_none=True)
     complex_id = _id(load_default=None, allow_none=True)
 
 
 class ListingUpdateSchema(Schema):
-    title = fields.String(validate=[validate.Length(min=3, max=120), not_blank])
-    description = fields.String(validate=[validate.Length(min=1, max=2000), not_blank])
-    category = fields.String(validate=validate.Length(min=1, max=40))
+    title = SingleLineString(validate=[validate.Length(min=3, max=120), not_blank])
+    description = MultiLineString(validate=[validate.Length(min=1, max=2000), not_blank])
+    category = SingleLineString(validate=validate.Length(min=1, max=40))
     minutes_estimate = _minutes(allow_none=True)
     space_id = _id(allow_none=True)
     complex_id = _id(allow_none=True)
@@ -97,7 +103,7 @@ class ListingListArgsSchema(PaginationArgsSchema):
 
 
 class FlagCreateSchema(Schema):
-    reason = fields.String(required=True, validate=[validate.Length(min=3, max=1000), not_blank])
+    reason = MultiLineString(required=True, validate=[validate.Length(min=3, max=1000), not_blank])
 
 
 class FlagSchema(Schema):
@@ -120,13 +126,13 @@ class FlagListArgsSchema(PaginationArgsSchema):
 
 class FlagResolveSchema(Schema):
     action = fields.String(required=True, validate=validate.OneOf(["hide", "dismiss"]))
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    note = MultiLineString(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
 
 class ExchangeCreateSchema(Schema):
     listing_id = _id(required=True)
     minutes = _minutes(required=True)
-    message = fields.String(
+    message = MultiLineString(
         required=True, validate=[validate.Length(min=1, max=BODY_MAX), not_blank]
     )
 
@@ -176,7 +182,9 @@ class ExchangeListArgsSchema(PaginationArgsSchema):
 
 
 class MessageCreateSchema(Schema):
-    body = fields.String(required=True, validate=[validate.Length(min=1, max=BODY_MAX), not_blank])
+    body = MultiLineString(
+        required=True, validate=[validate.Length(min=1, max=BODY_MAX), not_blank]
+    )
 
 
 class MessageSchema(Schema):
@@ -193,4 +201,4 @@ class MessageSchema(Schema):
 
 class ReviewCreateSchema(Schema):
     rating = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=5))
-    comment = fields.String(load_default="", validate=validate.Length(max=1000))
+    comment = MultiLineString(load_default="", validate=validate.Length(max=1000))

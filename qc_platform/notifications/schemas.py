@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema
+from qc_platform.core.schemas import SingleLineString
 
 
 class NotificationSchema(Schema):
@@ -44,7 +45,7 @@ class PreferencesSchema(page_schema(PreferenceSchema)):
 
 
 class PreferenceChoiceSchema(Schema):
-    kind = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    kind = SingleLineString(required=True, validate=validate.Length(min=1, max=60))
     email = fields.Boolean(required=True)
 
 

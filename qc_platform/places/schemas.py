@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from qc_platform.core.schemas import MAX_INT, SLUG, LocalisedString, not_blank
+from qc_platform.core.schemas import (
+    MAX_INT,
+    SLUG,
+    LocalisedString,
+    MultiLineString,
+    SingleLineString,
+    not_blank,
+)
 from qc_platform.places.opening_hours import weekly_hours_field
 
 
 def _text(max_length: int, **kwargs):
-    return fields.String(validate=[validate.Length(min=1, max=max_length), not_blank], **kwargs)
+    return SingleLineString(validate=[validate.Length(min=1, max=max_length), not_blank], **kwargs)
 
 
 def _id(**kwargs):
@@ -27,14 +34,14 @@ class AreaSchema(Schema):
 
 
 class AreaCreateSchema(Schema):
-    code = fields.String(required=True, validate=[validate.Length(min=2, max=40), SLUG])
+    code = SingleLineString(required=True, validate=[validate.Length(min=2, max=40), SLUG])
     number = fields.Integer(required=True, validate=validate.Range(min=1, max=99))
     name_it = _text(120, required=True)
     name_en = _text(120, required=True)
     model_it = _text(500, required=True)
     model_en = _text(500, required=True)
-    description_it = fields.String(load_default="", validate=validate.Length(max=5000))
-    description_en = fields.String(load_default="", validate=validate.Length(max=5000))
+    description_it = MultiLineString(load_default="", validate=validate.Length(max=5000))
+    description_en = MultiLineString(load_default="", validate=validate.Length(max=5000))
     startup_funding_cents = fields.Integer(
         required=True, validate=validate.Range(min=0, max=MAX_INT)
     )
@@ -51,10 +58,12 @@ class ComplexSchema(Schema):
 
 
 class ComplexCreateSchema(Schema):
-    code = fields.String(required=True, validate=[validate.Length(min=2, max=60), SLUG])
+    code = SingleLineString(required=True, validate=[validate.Length(min=2, max=60), SLUG])
     name = _text(160, required=True)
     address = _text(200, required=True)
-    district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80))
+    district = SingleLineString(
+        load_default=None, allow_none=True, validate=validate.Length(max=80)
+    )
     latitude = fields.Float(
         load_default=None,
         allow_none=True,
@@ -76,9 +85,9 @@ class OrganisationSchema(Schema):
 
 
 class OrganisationCreateSchema(Schema):
-    slug = fields.String(required=True, validate=[validate.Length(min=2, max=80), SLUG])
+    slug = SingleLineString(required=True, validate=[validate.Length(min=2, max=80), SLUG])
     name = _text(160, required=True)
-    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    description = MultiLineString(load_default="", validate=validate.Length(max=5000))
     website = fields.Url(
         load_default=None,
         allow_none=True,
@@ -125,15 +134,15 @@ class SpaceDetailSchema(SpaceSchema):
 
 
 class SpaceCreateSchema(Schema):
-    slug = fields.String(required=True, validate=[validate.Length(min=2, max=80), SLUG])
+    slug = SingleLineString(required=True, validate=[validate.Length(min=2, max=80), SLUG])
     name = _text(120, required=True)
     area_id = _id(required=True)
     complex_id = _id(required=True)
     organisation_id = _id(required=True)
     address = _text(200, required=True)
     opening_hours = weekly_hours_field(load_default=None)
-    description_it = fields.String(load_default="", validate=validate.Length(max=5000))
-    description_en = fields.String(load_default="", validate=validate.Length(max=5000))
+    description_it = MultiLineString(load_default="", validate=validate.Length(max=5000))
+    description_en = MultiLineString(load_default="", validate=validate.Length(max=5000))
 
 
 class SpaceQueryArgsSchema(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from qc_platform.core.pagination import PaginationArgsSchema
-from qc_platform.core.schemas import MAX_INT, not_blank
+from qc_platform.core.schemas import MAX_INT, MultiLineString, SingleLineString, not_blank
 from qc_platform.timebank.models import TransferKind
 from qc_platform.timebank.service import MAX_TRANSFER_MINUTES, MEMO_MAX, MIN_FLOOR_MINUTES
 
@@ -63,7 +63,7 @@ class TransferCreateSchema(Schema):
         validate=validate.Range(min=1, max=MAX_TRANSFER_MINUTES),
         metadata={"description": "Whole minutes, 1 to 1440 (24 hours)."},
     )
-    memo = fields.String(load_default="", validate=validate.Length(max=MEMO_MAX))
+    memo = SingleLineString(load_default="", validate=validate.Length(max=MEMO_MAX))
     from_account_id = fields.Integer(
         load_default=None,
         allow_none=True,
@@ -88,7 +88,7 @@ class TransferSchema(Schema):
 
 
 class ReversalCreateSchema(Schema):
-    reason = fields.String(required=True, validate=[validate.Length(min=3, max=500), not_blank])
+    reason = MultiLineString(required=True, validate=[validate.Length(min=3, max=500), not_blank])
 
 
 class MismatchSchema(Schema):
