@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from itertools import product
 
 import pytest
@@ -9,6 +10,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from qc_platform.catalogue.models import ServiceRequest
+from qc_platform.core.clock import ROME
 from qc_platform.extensions import db
 from qc_platform.marketplace.models import Message
 from tests.catalogue.helpers import (
@@ -19,7 +21,6 @@ from tests.catalogue.helpers import (
     get_request,
     patch_service,
     publish,
-    rome,
 )
 from tests.marketplace.helpers import notifications, ok, refused
 
@@ -281,11 +282,16 @@ def test_closed_requests_record_when_they_closed(client, people, service):
 
 
 def test_accepting_proposes_a_time_in_the_future(client, requester, operator, service):
-    with time_machine.travel(rome(2027, 5, 12, 10), tick=False):
+    # A week ahead of the real clock: the people's personal tokens (90 days) still hold.
+    now = (datetime.now(ROME) + timedelta(days=7)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    proposed = (now + timedelta(minutes=1)).astimezone(UTC)
+    with time_machine.travel(now, tick=False):
         request_id = ok(ask(client, requester, service["id"]), 201)["id"]
         for past in (
-            "2027-05-12T09:59:00+02:00",
-            "2027-05-12T10:00:00+02:00",
+            (now - timedelta(minutes=1)).isoformat(),
+            now.isoformat(),
             "2026-01-01T10:00:00Z",
         ):
             body = refused(
@@ -299,11 +305,14 @@ def test_accepting_proposes_a_time_in_the_future(client, requester, operator, se
                 operator,
                 request_id,
                 "accept",
-                {"proposed_time": "2027-05-12T08:01:00Z", "note": "Porti i pantaloni."},
+                {
+                    "proposed_time": proposed.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "note": "Porti i pantaloni.",
+                },
             )
         )
     assert accepted["status"] == "accepted"
-    assert accepted["proposed_time"] == "2027-05-12T08:01:00+00:00"
+    assert accepted["proposed_time"] == proposed.isoformat()
     assert accepted["provider_note"] == "Porti i pantaloni."
     seen = ok(get_request(client, requester, request_id))
     assert (seen["proposed_time"], seen["provider_note"]) == (
@@ -316,7 +325,7 @@ def test_accepting_proposes_a_time_in_the_future(client, requester, operator, se
         for n in catalogue_notes(client, requester)
         if n["link"] == f"/servizi/richieste/{request_id}"
     ]
-    assert "12/05/2027 10:01" in note["body"]
+    assert f"{now:%d/%m/%Y} 10:01" in note["body"]
 
 
 @pytest.mark.parametrize(
