@@ -225,3 +225,119 @@ def test_my_feed_changes_when_a_registration_is_cancelled(client):
     assert after.status_code == 200
     assert len(_parse(after).walk("VEVENT")) == 1
     assert kept.status_code == 201
+
+
+def _events(response) -> list[icalendar.Event]:
+    return list(_parse(response).walk("VEVENT"))
+
+
+def _uid_kind(event) -> str:
+    """``activity`` or ``session``: what the event's UID names."""
+    return str(event["UID"]).split("-", 1)[0]
+
+
+def test_occurrences_without_a_session_are_exdates_of_the_series(client, app, monkeypatch):
+    """With the session cap at two and the horizon not extended in time, the third day never
+    got a session: the feed must not show it."""
+    monkeypatch.setitem(app.config, "QC_ACTIVITIES_MAX_SESSIONS", 2)
+    activity = make_activity(rrule="FREQ=DAILY", capacity=None)
+    with time_machine.travel(activity.starts_at + timedelta(days=2, hours=1), tick=False):
+        assert app.test_cli_runner().invoke(args=["qc", "activities-extend"]).exit_code == 0
+    first = activity.starts_at.astimezone(ROME)
+    days = [s.starts_at.astimezone(ROME) for s in sessions_of(activity.id)]
+    assert days == [first, first + timedelta(days=1), first + timedelta(days=3)]
+    (master,) = _events(client.get(f"{API}/spaces/boccioni/calendar.ics"))
+    assert _uid_kind(master) == "activity" and "RRULE" in master
+    assert [d.dt.astimezone(ROME) for d in master["EXDATE"].dts] == [first + timedelta(days=2)]
+
+
+def test_sessions_kept_from_an_earlier_schedule_are_events_of_their_own(client):
+    operator_ = operator()
+    activity = make_activity(operator=operator_, rrule="FREQ=WEEKLY;COUNT=3")
+    tuesday = sessions_of(activity.id)[0]
+    client.post(f"{API}/sessions/{tuesday.id}/registrations", headers=person().headers)
+    wednesday = activity.starts_at + timedelta(days=1)
+    response = client.patch(
+        f"{API}/activities/{activity.id}",
+        json={
+            "starts_at": wednesday.isoformat(),
+            "ends_at": (wednesday + timedelta(hours=1)).isoformat(),
+        },
+        headers=operator_.headers,
+    )
+    assert response.status_code == 200, response.get_json()
+    events = _events(client.get(f"{API}/spaces/boccioni/calendar.ics"))
+    assert sorted((_uid_kind(e), str(e["STATUS"]), "RRULE" in e) for e in events) == [
+        ("activity", "CONFIRMED", True),
+        ("session", "CANCELLED", False),
+    ]
+    kept = next(e for e in events if _uid_kind(e) == "session")
+    assert str(kept["UID"]).startswith(f"session-{tuesday.id}@")
+    assert kept["DTSTART"].dt == tuesday.starts_at
+    assert "EXDATE" not in next(e for e in events if _uid_kind(e) == "activity")
+
+
+def test_a_series_made_one_off_keeps_its_cancelled_sessions_as_their_own_events(client):
+    operator_ = operator()
+    activity = make_activity(operator=operator_, rrule="FREQ=WEEKLY;COUNT=3")
+    first, second, _ = sessions_of(activity.id)
+    client.post(f"{API}/sessions/{second.id}/registrations", headers=person().headers)
+    response = client.patch(
+        f"{API}/activities/{activity.id}", json={"rrule": None}, headers=operator_.headers
+    )
+    assert response.status_code == 200, response.get_json()
+    events = _events(client.get(f"{API}/spaces/boccioni/calendar.ics"))
+    assert sorted((str(e["UID"]).split("@")[0], str(e["STATUS"])) for e in events) == [
+        (f"activity-{activity.id}", "CONFIRMED"),
+        (f"session-{second.id}", "CANCELLED"),
+    ]
+    assert not any("RRULE" in e for e in events)
+
+
+def test_the_json_ld_of_a_paid_full_weekly_course(client):
+    operator_ = operator()
+    activity = make_activity(
+        operator=operator_,
+        rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=4",
+        capacity=1,
+        price_cents=250,
+        audience="elderly",
+        languages=["it", "en"],
+        accessibility_notes="Senza gradini.",
+    )
+    session_id = sessions_of(activity.id)[0].id
+    client.post(f"{API}/sessions/{session_id}/registrations", headers=person().headers)
+    document = client.get(f"{API}/activities/{activity.id}/jsonld").get_json()
+    start = activity.starts_at.astimezone(ROME)
+    url = document["url"]
+    assert url.endswith(f"/attivita/{activity.id}")
+    assert document["offers"] == {
+        "@type": "Offer",
+        "price": "2.50",
+        "priceCurrency": "EUR",
+        "url": url,
+        "availability": "https://schema.org/SoldOut",
+    }
+    assert document["isAccessibleForFree"] is False
+    assert document["accessibilitySummary"] == "Senza gradini."
+    assert document["inLanguage"] == ["it", "en"]
+    assert document["audience"] == {"@type": "Audience", "audienceType": "older people"}
+    assert (document["maximumAttendeeCapacity"], document["remainingAttendeeCapacity"]) == (1, 0)
+    assert document["eventSchedule"] == {
+        "@type": "Schedule",
+        "repeatFrequency": "P1W",
+        "startDate": start.date().isoformat(),
+        "startTime": "18:00:00",
+        "endTime": "19:30:00",
+        "scheduleTimezone": "Europe/Rome",
+        "byDay": ["https://schema.org/Tuesday"],
+        "repeatCount": 4,
+    }
+    assert document["location"]["address"] == {
+        "@type": "PostalAddress",
+        "streetAddress": "Via Umberto Boccioni, Milano",
+        "addressLocality": "Milano",
+        "addressRegion": "MI",
+        "addressCountry": "IT",
+    }
+    assert document["organizer"]["@type"] == "Organization" and document["organizer"]["name"]
