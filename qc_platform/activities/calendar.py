@@ -154,28 +154,49 @@ def _activity_events(writer: _Writer, activity: Activity, sessions: list[Activit
     uid = f"activity-{activity.id}@{host}"
     if not activity.rrule:
         for session in sessions:
-            _event(
-                writer,
-                uid=uid if session.recurrence_id is None else f"session-{session.id}@{host}",
-                stamp=max(activity.updated_at, session.updated_at),
-                activity=activity,
-                starts_at=session.starts_at,
-                ends_at=session.ends_at,
-                status=_status(session),
-            )
+            own = uid if session.recurrence_id is None else f"session-{session.id}@{host}"
+            _session_event(writer, activity, session, uid=own)
         return
+    generated = _generated_occurrences(activity, sessions)
+    by_start = {o.starts_at: o for o in generated}
+    matched = {s.recurrence_id: s for s in sessions if s.recurrence_id in by_start}
+    exdates = [o.starts_at for o in generated if o.starts_at not in matched]
+    _series_event(writer, activity, uid=uid, exdates=exdates)
+    for session in sessions:
+        occurrence = by_start.get(session.recurrence_id)
+        if occurrence is None or matched.get(session.recurrence_id) is not session:
+            # From an earlier schedule of the series: an event of its own.
+            _session_event(writer, activity, session, uid=f"session-{session.id}@{host}")
+        elif _differs(session, occurrence):
+            _session_event(
+                writer,
+                activity,
+                session,
+                uid=uid,
+                extra=[(f"RECURRENCE-ID;TZID={TZID}", _local(occurrence.starts_at))],
+            )
+        # else the RRULE says it all
+
+
+def _generated_occurrences(
+    activity: Activity, sessions: list[ActivitySession]
+) -> list[recurrence.Occurrence]:
+    """The series' occurrences up to its last session (at least its first)."""
     rule = recurrence.parse(activity.rrule, max_sessions=10**6)
     last = max((s.starts_at for s in sessions), default=activity.starts_at)
-    generated = recurrence.occurrences(
+    return recurrence.occurrences(
         rule,
         starts_at=activity.starts_at,
         ends_at=activity.ends_at,
         until=last,
         limit=len(sessions) + 1000,
     )
-    by_start = {o.starts_at: o for o in generated}
-    matched = {s.recurrence_id: s for s in sessions if s.recurrence_id in by_start}
-    exdates = [o.starts_at for o in generated if o.starts_at not in matched]
+
+
+def _series_event(
+    writer: _Writer, activity: Activity, *, uid: str, exdates: list[datetime]
+) -> None:
+    """The series as one event with its RRULE, less the occurrences that have no session."""
     extra = [("RRULE", activity.rrule)]
     if exdates:
         extra.append((f"EXDATE;TZID={TZID}", ",".join(_local(d) for d in exdates)))
@@ -189,36 +210,32 @@ def _activity_events(writer: _Writer, activity: Activity, sessions: list[Activit
         status="CONFIRMED",
         extra=extra,
     )
-    for session in sessions:
-        occurrence = by_start.get(session.recurrence_id)
-        if occurrence is not None and matched.get(session.recurrence_id) is session:
-            unchanged = (session.starts_at, session.ends_at) == (
-                occurrence.starts_at,
-                occurrence.ends_at,
-            )
-            if unchanged and session.status == SessionStatus.SCHEDULED:
-                continue  # the RRULE says it all
-            _event(
-                writer,
-                uid=uid,
-                stamp=max(activity.updated_at, session.updated_at),
-                activity=activity,
-                starts_at=session.starts_at,
-                ends_at=session.ends_at,
-                status=_status(session),
-                extra=[(f"RECURRENCE-ID;TZID={TZID}", _local(occurrence.starts_at))],
-            )
-        else:
-            # From an earlier schedule of the series: an event of its own.
-            _event(
-                writer,
-                uid=f"session-{session.id}@{host}",
-                stamp=max(activity.updated_at, session.updated_at),
-                activity=activity,
-                starts_at=session.starts_at,
-                ends_at=session.ends_at,
-                status=_status(session),
-            )
+
+
+def _differs(session: ActivitySession, occurrence: recurrence.Occurrence) -> bool:
+    """Whether the session is not what its occurrence of the RRULE says (cancelled, moved)."""
+    unchanged = (session.starts_at, session.ends_at) == (occurrence.starts_at, occurrence.ends_at)
+    return not unchanged or session.status != SessionStatus.SCHEDULED
+
+
+def _session_event(
+    writer: _Writer,
+    activity: Activity,
+    session: ActivitySession,
+    *,
+    uid: str,
+    extra: Iterable[tuple[str, str]] = (),
+) -> None:
+    _event(
+        writer,
+        uid=uid,
+        stamp=max(activity.updated_at, session.updated_at),
+        activity=activity,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        status=_status(session),
+        extra=extra,
+    )
 
 
 def _calendar(name: str, body: _Writer) -> str:

@@ -91,18 +91,7 @@ def json_ld(
     ends_at = session.ends_at if session else activity.ends_at
     cancelled = session is not None and session.status == SessionStatus.CANCELLED
     url = _public_url(page_link(activity.id))
-    organizer = {"@type": "Organization", "name": organisation.name}
-    if organisation.website:
-        organizer["url"] = organisation.website
-    price = f"{activity.price_cents // 100}.{activity.price_cents % 100:02d}"
     seats = session.seats_left if session is not None else None
-    offer = {
-        "@type": "Offer",
-        "price": price,
-        "priceCurrency": "EUR",
-        "url": url,
-        "availability": SCHEMA + ("SoldOut" if seats == 0 else "InStock"),
-    }
     event = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -114,21 +103,11 @@ def json_ld(
         "endDate": _local(ends_at),
         "eventStatus": SCHEMA + ("EventCancelled" if cancelled else "EventScheduled"),
         "eventAttendanceMode": SCHEMA + "OfflineEventAttendanceMode",
-        "location": {
-            "@type": "Place",
-            "name": space.name,
-            "address": {
-                "@type": "PostalAddress",
-                "streetAddress": space.address,
-                "addressLocality": "Milano",
-                "addressRegion": "MI",
-                "addressCountry": "IT",
-            },
-        },
-        "organizer": organizer,
+        "location": _place(space),
+        "organizer": _organizer(organisation),
         "inLanguage": list(activity.languages),
         "isAccessibleForFree": activity.free,
-        "offers": offer,
+        "offers": _offer(activity, url=url, seats=seats),
         "audience": {"@type": "Audience", "audienceType": AUDIENCE_TYPES[activity.audience]},
     }
     if activity.accessibility_notes:
@@ -141,6 +120,38 @@ def json_ld(
     if schedule:
         event["eventSchedule"] = schedule
     return event
+
+
+def _place(space: Space) -> dict:
+    return {
+        "@type": "Place",
+        "name": space.name,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": space.address,
+            "addressLocality": "Milano",
+            "addressRegion": "MI",
+            "addressCountry": "IT",
+        },
+    }
+
+
+def _organizer(organisation: Organisation) -> dict:
+    organizer = {"@type": "Organization", "name": organisation.name}
+    if organisation.website:
+        organizer["url"] = organisation.website
+    return organizer
+
+
+def _offer(activity: Activity, *, url: str, seats: int | None) -> dict:
+    """Its price in euros, sold out when the next session has no seat left."""
+    return {
+        "@type": "Offer",
+        "price": f"{activity.price_cents // 100}.{activity.price_cents % 100:02d}",
+        "priceCurrency": "EUR",
+        "url": url,
+        "availability": SCHEMA + ("SoldOut" if seats == 0 else "InStock"),
+    }
 
 
 def present_activity(activity: Activity) -> dict:
