@@ -52,8 +52,8 @@ def _init_extensions(app: Flask) -> None:
     )
     from qc_platform.accounts import auth
     from qc_platform.core import csrf, errors, http, idempotency  # noqa: F401 - its table
+    from qc_platform.core.live import allowed_origins, limit_live_connections
     from qc_platform.extensions import api, cache, db, limiter, migrate, socketio
-    from qc_platform.notifications.live import allowed_origins, limit_live_connections
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))

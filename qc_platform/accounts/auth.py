@@ -12,13 +12,13 @@ import logging
 from types import SimpleNamespace
 
 from flask import Flask, g, request, session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
 from qc_platform.accounts import service
 from qc_platform.accounts.models import UserSession
-from qc_platform.core import audit
+from qc_platform.core import audit, live
 from qc_platform.core.errors import Unauthorized
 from qc_platform.extensions import db, login_manager
 
@@ -146,7 +146,19 @@ def _after_boundary(response):
     return response
 
 
+def live_user(auth):
+    """Who opens a live connection: the session cookie's user, or the owner of the bearer
+    token in the Socket.IO ``auth`` object."""
+    if current_user.is_authenticated:
+        return current_user._get_current_object()
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if isinstance(token, str):
+        return service.user_for_token(token)
+    return None
+
+
 def init_app(app: Flask) -> None:
+    live.register_authenticator(live_user)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user_from_session)

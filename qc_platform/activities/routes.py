@@ -15,7 +15,7 @@ from qc_platform.activities import (
     presenters,
     service,
 )
-from qc_platform.activities.events import EVENT_SEATS
+from qc_platform.activities.events import EVENT_SEATS, kiosk_room
 from qc_platform.activities.models import ActivitySession, Registration
 from qc_platform.activities.schemas import (
     ActivityCategorySchema,
@@ -42,7 +42,6 @@ from qc_platform.core.errors import NotFound, Unauthorized
 from qc_platform.core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
 from qc_platform.core.permissions import login_required, require_login
-from qc_platform.notifications.live import kiosk_room
 from qc_platform.places import service as places
 from qc_platform.places.models import Space
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from qc_platform.accounts import service as accounts
 from qc_platform.core.after_commit import after_commit
+from qc_platform.core.live import emit_to_users
 from qc_platform.marketplace import signals
-from qc_platform.notifications import live, notify, register_kind
+from qc_platform.notifications import notify, register_kind
 
 register_kind(
     "marketplace.exchange",
@@ -41,6 +42,10 @@ register_kind(
     },
     email_default=True,
 )
+
+
+# The live event of a private message, to its recipients' open pages.
+EVENT_MESSAGE = "message"
 
 
 def exchange_link(exchange) -> str:
@@ -92,7 +97,7 @@ def message_posted(message, recipient_ids=(), link=None, subject="", **extra):
         },
     }
     user_ids = [user.id for user in recipients if user is not None]
-    after_commit(lambda: live.emit_to_users(live.EVENT_MESSAGE, data, user_ids))
+    after_commit(lambda: emit_to_users(EVENT_MESSAGE, data, user_ids))
 
 
 @signals.flag_raised.connect

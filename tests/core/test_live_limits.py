@@ -13,8 +13,8 @@ import pytest
 from werkzeug.test import Client
 
 from qc_platform.config import ConfigurationError, load_config
+from qc_platform.core.live_limits import TOO_MANY, LiveConnections
 from qc_platform.extensions import socketio
-from qc_platform.notifications.live_limits import TOO_MANY, LiveConnections
 
 
 def _limits(max_connections=10, per_process=3, per_address=2) -> LiveConnections:

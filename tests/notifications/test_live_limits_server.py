@@ -20,7 +20,7 @@ import pytest
 import requests
 import socketio
 
-from qc_platform.notifications.live_limits import TOO_MANY
+from qc_platform.core.live_limits import TOO_MANY
 from tests.notifications.live_servers import (
     Server,
     app_env,
