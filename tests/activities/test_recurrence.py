@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from dateutil import rrule as du
 
 from qc_platform.activities import recurrence
 from qc_platform.activities.recurrence import InvalidRule, from_local_naive, occurrences, parse
@@ -166,3 +167,136 @@ def test_until_before_the_start_is_refused():
     with pytest.raises(InvalidRule) as refused:
         recurrence.check_start(rule, rome(2027, 2, 2, 18))
     assert refused.value.key == "activities.rrule.until_before_start"
+
+
+# --- every part of a rule, as parse reads it -----------------------------------------
+
+NUMBERS_1_TO_13 = ",".join(str(n) for n in range(1, 14))
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("FREQ=DAILY;INTERVAL=" + "1" * 300, "syntax"),  # longer than 300 characters
+        ("FREQ=", "syntax"),
+        ("FREQ=WEEKLY;COUNT", "syntax"),
+        ("INTERVAL=2", "frequency"),
+        ("FREQ=WEEKLY;INTERVAL=x", "interval"),
+        ("FREQ=WEEKLY;INTERVAL=0", "interval"),
+        ("FREQ=WEEKLY;INTERVAL=-1", "interval"),
+        ("FREQ=WEEKLY;COUNT=x", "count"),
+        ("FREQ=WEEKLY;COUNT=+5", "count"),
+        ("FREQ=WEEKLY;UNTIL=20270101T250000", "syntax"),
+        ("FREQ=WEEKLY;UNTIL=20270101T1200", "syntax"),
+        ("FREQ=YEARLY;BYMONTH=13", "syntax"),
+        ("FREQ=YEARLY;BYMONTH=0", "syntax"),
+        ("FREQ=YEARLY;BYMONTH=-1", "syntax"),
+        ("FREQ=YEARLY;BYMONTH=1,,2", "syntax"),
+        ("FREQ=YEARLY;BYMONTH=1000", "syntax"),
+        ("FREQ=YEARLY;BYMONTH=" + NUMBERS_1_TO_13.replace("13", "1"), "syntax"),  # 13 items
+        ("FREQ=MONTHLY;BYMONTHDAY=32", "syntax"),
+        ("FREQ=MONTHLY;BYMONTHDAY=-32", "syntax"),
+        ("FREQ=MONTHLY;BYMONTHDAY=1.5", "syntax"),
+        ("FREQ=MONTHLY;BYMONTHDAY=" + ",".join(["1"] * 32), "syntax"),
+        ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=" + ",".join(["1"] * 8), "syntax"),
+        ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=32", "syntax"),
+        ("FREQ=WEEKLY;BYDAY=" + ",".join(["MO"] * 15), "syntax"),
+        ("FREQ=MONTHLY;BYDAY=6MO", "syntax"),
+        ("FREQ=MONTHLY;BYDAY=0MO", "syntax"),
+        ("FREQ=WEEKLY;WKST=XX", "syntax"),
+        ("FREQ=DAILY;BYDAY=1MO", "byday_ordinal"),
+    ],
+)
+def test_each_part_refuses_what_it_cannot_bound(text, key):
+    with pytest.raises(InvalidRule) as refused:
+        parse(text, max_sessions=500)
+    assert refused.value.key == f"activities.rrule.{key}"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "params"),
+    [
+        (
+            "FREQ=WEEKLY;BYSETPOS=1;BYMONTH=2",
+            "part_not_allowed",
+            {"part": "BYMONTH", "freq": "WEEKLY"},
+        ),
+        ("FREQ=DAILY;INTERVAL=32", "interval", {"max": 31}),
+        ("FREQ=YEARLY;INTERVAL=6", "interval", {"max": 5}),
+        ("FREQ=MONTHLY;COUNT=21", "count", {"max": 20}),
+    ],
+)
+def test_refusals_name_the_part_and_the_bound(text, key, params):
+    with pytest.raises(InvalidRule) as refused:
+        parse(text, max_sessions=20)
+    assert (refused.value.key, refused.value.params) == (f"activities.rrule.{key}", params)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        # The first problem found is the one reported, in this order: the rule's syntax, its
+        # frequency, a part not allowed, then the parts from INTERVAL to WKST.
+        ("FREQ=HOURLY;;", "syntax"),
+        ("FREQ=HOURLY;BYHOUR=1", "frequency"),
+        ("FREQ=WEEKLY;INTERVAL=99;BYHOUR=1", "part_not_allowed"),
+        ("FREQ=WEEKLY;INTERVAL=99;COUNT=5;UNTIL=20270101", "interval"),
+        ("FREQ=WEEKLY;COUNT=0;UNTIL=2027", "count_and_until"),
+        ("FREQ=WEEKLY;COUNT=0;BYDAY=XX", "count"),
+        ("FREQ=DAILY;INTERVAL=2;BYDAY=1MO", "byday_ordinal"),
+        ("FREQ=DAILY;INTERVAL=2;BYDAY=XX", "syntax"),
+        ("FREQ=DAILY;INTERVAL=2;BYDAY=MO;WKST=XX", "daily_byday_interval"),
+        ("FREQ=YEARLY;BYMONTH=13;INTERVAL=9", "interval"),
+    ],
+)
+def test_the_first_problem_is_the_one_reported(text, key):
+    with pytest.raises(InvalidRule) as refused:
+        parse(text, max_sessions=500)
+    assert refused.value.key == f"activities.rrule.{key}"
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("FREQ=WEEKLY;INTERVAL=1", "FREQ=WEEKLY"),
+        ("FREQ=WEEKLY;INTERVAL=2", "FREQ=WEEKLY;INTERVAL=2"),
+        ("  RRULE:FREQ=DAILY;COUNT=05  ", "FREQ=DAILY;COUNT=5"),
+        # a local UNTIL is Milan time (winter: UTC+1)
+        ("FREQ=DAILY;UNTIL=20270131T120000", "FREQ=DAILY;UNTIL=20270131T110000Z"),
+        ("FREQ=DAILY;UNTIL=20270731T120000Z", "FREQ=DAILY;UNTIL=20270731T120000Z"),
+        ("FREQ=YEARLY;BYMONTH=3,1,3", "FREQ=YEARLY;BYMONTH=1,3"),
+        ("FREQ=MONTHLY;BYMONTHDAY=+1,-1,15", "FREQ=MONTHLY;BYMONTHDAY=-1,1,15"),
+        ("FREQ=MONTHLY;BYDAY=+1MO,-1FR,1MO", "FREQ=MONTHLY;BYDAY=1MO,-1FR"),
+        ("FREQ=WEEKLY;BYDAY=TU,MO,TU", "FREQ=WEEKLY;BYDAY=TU,MO"),
+        ("FREQ=DAILY;BYDAY=MO,TU;BYMONTH=6", "FREQ=DAILY;BYMONTH=6;BYDAY=MO,TU"),
+        ("FREQ=WEEKLY;WKST=SU", "FREQ=WEEKLY;WKST=SU"),
+        (
+            "WKST=MO;BYSETPOS=-1;BYDAY=MO,TU;BYMONTHDAY=1,2;BYMONTH=1;COUNT=3;INTERVAL=2;FREQ=YEARLY",
+            "FREQ=YEARLY;INTERVAL=2;COUNT=3;BYMONTH=1;BYMONTHDAY=1,2;BYDAY=MO,TU;BYSETPOS=-1;WKST=MO",
+        ),
+    ],
+)
+def test_accepted_rules_are_written_in_one_canonical_form(text, canonical):
+    assert parse(text, max_sessions=500).text == canonical
+
+
+def test_the_parts_become_dateutil_arguments():
+    rule = parse(
+        "FREQ=MONTHLY;INTERVAL=2;UNTIL=20270131T120000;BYMONTHDAY=1,-1;BYDAY=1MO,FR;"
+        "BYSETPOS=1,-1;WKST=SU",
+        max_sessions=500,
+    )
+    assert rule.freq == "MONTHLY"
+    assert rule.until == datetime(2027, 1, 31, 11, tzinfo=UTC)
+    assert rule.kwargs == {
+        "freq": du.MONTHLY,
+        "interval": 2,
+        "until": datetime(2027, 1, 31, 12),
+        "bymonthday": [-1, 1],
+        "byweekday": [du.MO(1), du.FR],
+        "bysetpos": [-1, 1],
+        "wkst": du.SU,
+    }
+    counted = parse("FREQ=YEARLY;COUNT=3;BYMONTH=2,1", max_sessions=500)
+    assert counted.until is None
+    assert counted.kwargs == {"freq": du.YEARLY, "count": 3, "bymonth": [1, 2]}
