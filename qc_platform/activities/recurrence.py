@@ -55,6 +55,8 @@ WEEKDAYS = {
 _BYDAY = re.compile(r"^([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)$")
 _UNTIL = re.compile(r"^(\d{8})(?:T(\d{6})(Z?))?$")
 _PART = re.compile(r"^[A-Z]+$")
+# Decimal digits, which int() reads (str.isdigit() also takes "²", which it cannot).
+_NUMBER = re.compile(r"\d+\Z")
 CANONICAL_ORDER = (
     "FREQ",
     "INTERVAL",
@@ -161,7 +163,10 @@ def parse(text: str, *, max_sessions: int) -> Rule:
     kwargs: dict = {"freq": FREQUENCIES[freq]}
     canonical: dict[str, str] = {"FREQ": freq}
     if "INTERVAL" in parts:
-        if not parts["INTERVAL"].isdigit() or not 1 <= int(parts["INTERVAL"]) <= MAX_INTERVAL[freq]:
+        if (
+            not _NUMBER.match(parts["INTERVAL"])
+            or not 1 <= int(parts["INTERVAL"]) <= MAX_INTERVAL[freq]
+        ):
             raise InvalidRule("interval", max=MAX_INTERVAL[freq])
         kwargs["interval"] = int(parts["INTERVAL"])
         if kwargs["interval"] != 1:
@@ -170,7 +175,7 @@ def parse(text: str, *, max_sessions: int) -> Rule:
         raise InvalidRule("count_and_until")
     until = None
     if "COUNT" in parts:
-        if not parts["COUNT"].isdigit() or not 1 <= int(parts["COUNT"]) <= max_sessions:
+        if not _NUMBER.match(parts["COUNT"]) or not 1 <= int(parts["COUNT"]) <= max_sessions:
             raise InvalidRule("count", max=max_sessions)
         kwargs["count"] = int(parts["COUNT"])
         canonical["COUNT"] = str(kwargs["count"])

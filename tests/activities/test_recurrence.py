@@ -300,3 +300,14 @@ def test_the_parts_become_dateutil_arguments():
     counted = parse("FREQ=YEARLY;COUNT=3;BYMONTH=2,1", max_sessions=500)
     assert counted.until is None
     assert counted.kwargs == {"freq": du.YEARLY, "count": 3, "bymonth": [1, 2]}
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("FREQ=WEEKLY;INTERVAL=²", "interval"), ("FREQ=WEEKLY;COUNT=³", "count")],
+)
+def test_a_superscript_digit_is_refused_not_a_crash(text, key):
+    """str.isdigit() accepts "²", which int() cannot read: it was a ValueError (a 500)."""
+    with pytest.raises(InvalidRule) as refused:
+        parse(text, max_sessions=500)
+    assert refused.value.key == f"activities.rrule.{key}"

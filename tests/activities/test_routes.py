@@ -95,6 +95,7 @@ def test_operators_of_another_organisation_and_residents_get_403(client):
         ({"rrule": "FREQ=HOURLY"}, "rrule"),
         ({"rrule": "FREQ=WEEKLY;BYDAY=WE"}, "rrule"),  # the start is a Tuesday
         ({"rrule": "FREQ=DAILY;COUNT=100000"}, "rrule"),
+        ({"rrule": "FREQ=WEEKLY;COUNT=²"}, "rrule"),  # a digit int() cannot read: was a 500
         ({"category": "nope"}, "category"),
         ({"audience": "aliens"}, "audience"),
         ({"languages": ["ita"]}, "languages"),
