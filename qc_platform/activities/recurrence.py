@@ -18,7 +18,8 @@ Bounds, so that no rule can loop for long or make unbounded work:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
 from dateutil import rrule as du
@@ -57,17 +58,6 @@ _UNTIL = re.compile(r"^(\d{8})(?:T(\d{6})(Z?))?$")
 _PART = re.compile(r"^[A-Z]+$")
 # Decimal digits, which int() reads (str.isdigit() also takes "²", which it cannot).
 _NUMBER = re.compile(r"\d+\Z")
-CANONICAL_ORDER = (
-    "FREQ",
-    "INTERVAL",
-    "COUNT",
-    "UNTIL",
-    "BYMONTH",
-    "BYMONTHDAY",
-    "BYDAY",
-    "BYSETPOS",
-    "WKST",
-)
 
 
 class InvalidRule(ValueError):
@@ -105,43 +95,8 @@ def from_local_naive(local: datetime) -> datetime:
     return local.replace(tzinfo=ROME, fold=0).astimezone(UTC)
 
 
-def _int_list(value: str, low: int, high: int, *, allow_negative: bool, max_items: int) -> list:
-    items = value.split(",")
-    if not items or len(items) > max_items:
-        raise InvalidRule("syntax")
-    numbers = []
-    for item in items:
-        if not re.fullmatch(r"[+-]?\d{1,3}", item):
-            raise InvalidRule("syntax")
-        number = int(item)
-        if number == 0 or abs(number) < low or abs(number) > high:
-            raise InvalidRule("syntax")
-        if number < 0 and not allow_negative:
-            raise InvalidRule("syntax")
-        numbers.append(number)
-    return sorted(set(numbers))
-
-
-def _until(value: str) -> datetime:
-    match = _UNTIL.match(value)
-    if not match:
-        raise InvalidRule("syntax")
-    day, clock, zulu = match.groups()
-    try:
-        date = datetime.strptime(day, "%Y%m%d").date()
-        if not 2000 <= date.year <= 2200:  # year 1 or 9999 have no Milan/UTC conversion
-            raise ValueError
-        if clock is None:  # a date: the whole of that day in Milan
-            return from_local_naive(datetime.combine(date, time(23, 59, 59)))
-        moment = datetime.combine(date, datetime.strptime(clock, "%H%M%S").time())
-    except ValueError:
-        raise InvalidRule("syntax") from None
-    return moment.replace(tzinfo=UTC) if zulu else from_local_naive(moment)
-
-
-def parse(text: str, *, max_sessions: int) -> Rule:
-    """Parse and bound an RRULE value (``FREQ=WEEKLY;BYDAY=TU,TH``; a leading ``RRULE:`` is
-    accepted). Raises ``InvalidRule``."""
+def _split(text: str) -> dict[str, str]:
+    """``NAME=VALUE`` parts, upper-cased, each once (a leading ``RRULE:`` is dropped)."""
     text = text.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
@@ -153,74 +108,173 @@ def parse(text: str, *, max_sessions: int) -> Rule:
         if not sep or not _PART.match(name) or not value or name in parts:
             raise InvalidRule("syntax")
         parts[name] = value
+    return parts
+
+
+@dataclass
+class _Reading:
+    """What a part's check may look at: the rule's frequency, all its parts (as text), the
+    values of the parts read before it, and the cap on COUNT."""
+
+    freq: str
+    parts: dict[str, str]
+    max_sessions: int
+    values: dict = field(default_factory=dict)
+
+
+def _interval(value: str, reading: _Reading) -> int:
+    most = MAX_INTERVAL[reading.freq]
+    if not _NUMBER.match(value) or not 1 <= int(value) <= most:
+        raise InvalidRule("interval", max=most)
+    return int(value)
+
+
+def _count(value: str, reading: _Reading) -> int:
+    if "UNTIL" in reading.parts:
+        raise InvalidRule("count_and_until")
+    if not _NUMBER.match(value) or not 1 <= int(value) <= reading.max_sessions:
+        raise InvalidRule("count", max=reading.max_sessions)
+    return int(value)
+
+
+def _until(value: str, reading: _Reading) -> datetime:
+    """UTC: a date is the whole of that day in Milan, a time without Z is Milan time."""
+    match = _UNTIL.match(value)
+    if not match:
+        raise InvalidRule("syntax")
+    day, clock, zulu = match.groups()
+    try:
+        date = datetime.strptime(day, "%Y%m%d").date()
+        if not 2000 <= date.year <= 2200:  # year 1 or 9999 have no Milan/UTC conversion
+            raise ValueError
+        if clock is None:
+            return from_local_naive(datetime.combine(date, time(23, 59, 59)))
+        moment = datetime.combine(date, datetime.strptime(clock, "%H%M%S").time())
+    except ValueError:
+        raise InvalidRule("syntax") from None
+    return moment.replace(tzinfo=UTC) if zulu else from_local_naive(moment)
+
+
+def _numbers(low: int, high: int, *, negative: bool, most: int):
+    """A check of a list of at most ``most`` numbers, ``low <= |n| <= high`` (never 0),
+    negative ones only if allowed; the value is the sorted list without repeats."""
+
+    def check(value: str, reading: _Reading) -> list[int]:
+        items = value.split(",")
+        if len(items) > most:
+            raise InvalidRule("syntax")
+        numbers = set()
+        for item in items:
+            if not re.fullmatch(r"[+-]?\d{1,3}", item):
+                raise InvalidRule("syntax")
+            number = int(item)
+            if not low <= abs(number) <= high or (number < 0 and not negative):
+                raise InvalidRule("syntax")
+            numbers.add(number)
+        return sorted(numbers)
+
+    return check
+
+
+def _byday(value: str, reading: _Reading) -> list[tuple[int | None, str]]:
+    """``(ordinal or None, weekday)`` pairs; ordinals (1MO, -1FR) only MONTHLY and YEARLY."""
+    items = value.split(",")
+    if len(items) > 14:
+        raise InvalidRule("syntax")
+    days = []
+    for item in items:
+        match = _BYDAY.match(item)
+        if not match:
+            raise InvalidRule("syntax")
+        ordinal, day = match.groups()
+        if ordinal and reading.freq not in ("MONTHLY", "YEARLY"):
+            raise InvalidRule("byday_ordinal")
+        days.append((int(ordinal) if ordinal else None, day))
+    if reading.freq == "DAILY" and reading.values.get("INTERVAL", 1) != 1:
+        # Every N days on given weekdays may never match (N = 7, 14 …): use WEEKLY.
+        raise InvalidRule("daily_byday_interval")
+    return days
+
+
+def _weekdays(days: list[tuple[int | None, str]]) -> list:
+    return [WEEKDAYS[day](ordinal) if ordinal else WEEKDAYS[day] for ordinal, day in days]
+
+
+def _days_text(days: list[tuple[int | None, str]]) -> str:
+    return ",".join(dict.fromkeys(f"{ordinal}{day}" if ordinal else day for ordinal, day in days))
+
+
+def _wkst(value: str, reading: _Reading) -> str:
+    if value not in WEEKDAYS:
+        raise InvalidRule("syntax")
+    return value
+
+
+def _joined(numbers: list[int]) -> str:
+    return ",".join(map(str, numbers))
+
+
+def _same(value):
+    return value
+
+
+@dataclass(frozen=True)
+class RulePart:
+    """One part of a rule after FREQ: ``check`` reads its text into a value (or raises
+    ``InvalidRule``), which becomes dateutil's ``keyword`` argument (through ``to_dateutil``)
+    and the part's canonical text (``to_text``; None leaves the part out)."""
+
+    name: str
+    check: Callable[[str, _Reading], object]
+    keyword: str
+    to_dateutil: Callable = _same
+    to_text: Callable[[object], str | None] = str
+
+
+# In canonical order, which is also the order they are checked in (the first problem is
+# the one reported).
+RULE_PARTS = (
+    RulePart("INTERVAL", _interval, "interval", to_text=lambda n: str(n) if n != 1 else None),
+    RulePart("COUNT", _count, "count"),
+    RulePart(
+        "UNTIL",
+        _until,
+        "until",
+        to_dateutil=to_local_naive,
+        to_text=lambda moment: moment.strftime("%Y%m%dT%H%M%SZ"),
+    ),
+    RulePart("BYMONTH", _numbers(1, 12, negative=False, most=12), "bymonth", to_text=_joined),
+    RulePart("BYMONTHDAY", _numbers(1, 31, negative=True, most=31), "bymonthday", to_text=_joined),
+    RulePart("BYDAY", _byday, "byweekday", to_dateutil=_weekdays, to_text=_days_text),
+    RulePart("BYSETPOS", _numbers(1, 31, negative=True, most=7), "bysetpos", to_text=_joined),
+    RulePart("WKST", _wkst, "wkst", to_dateutil=WEEKDAYS.__getitem__),
+)
+
+
+def parse(text: str, *, max_sessions: int) -> Rule:
+    """Parse and bound an RRULE value (``FREQ=WEEKLY;BYDAY=TU,TH``; a leading ``RRULE:`` is
+    accepted). Raises ``InvalidRule``."""
+    parts = _split(text)
     freq = parts.get("FREQ")
     if freq not in FREQUENCIES:
         raise InvalidRule("frequency")
     unknown = sorted(set(parts) - ALLOWED_PARTS[freq])
     if unknown:
         raise InvalidRule("part_not_allowed", part=unknown[0], freq=freq)
-
+    reading = _Reading(freq=freq, parts=parts, max_sessions=max_sessions)
     kwargs: dict = {"freq": FREQUENCIES[freq]}
-    canonical: dict[str, str] = {"FREQ": freq}
-    if "INTERVAL" in parts:
-        if (
-            not _NUMBER.match(parts["INTERVAL"])
-            or not 1 <= int(parts["INTERVAL"]) <= MAX_INTERVAL[freq]
-        ):
-            raise InvalidRule("interval", max=MAX_INTERVAL[freq])
-        kwargs["interval"] = int(parts["INTERVAL"])
-        if kwargs["interval"] != 1:
-            canonical["INTERVAL"] = str(kwargs["interval"])
-    if "COUNT" in parts and "UNTIL" in parts:
-        raise InvalidRule("count_and_until")
-    until = None
-    if "COUNT" in parts:
-        if not _NUMBER.match(parts["COUNT"]) or not 1 <= int(parts["COUNT"]) <= max_sessions:
-            raise InvalidRule("count", max=max_sessions)
-        kwargs["count"] = int(parts["COUNT"])
-        canonical["COUNT"] = str(kwargs["count"])
-    if "UNTIL" in parts:
-        until = _until(parts["UNTIL"])
-        kwargs["until"] = to_local_naive(until)
-        canonical["UNTIL"] = until.strftime("%Y%m%dT%H%M%SZ")
-    if "BYMONTH" in parts:
-        months = _int_list(parts["BYMONTH"], 1, 12, allow_negative=False, max_items=12)
-        kwargs["bymonth"] = months
-        canonical["BYMONTH"] = ",".join(map(str, months))
-    if "BYMONTHDAY" in parts:
-        days = _int_list(parts["BYMONTHDAY"], 1, 31, allow_negative=True, max_items=31)
-        kwargs["bymonthday"] = days
-        canonical["BYMONTHDAY"] = ",".join(map(str, days))
-    if "BYSETPOS" in parts:
-        positions = _int_list(parts["BYSETPOS"], 1, 31, allow_negative=True, max_items=7)
-        kwargs["bysetpos"] = positions
-        canonical["BYSETPOS"] = ",".join(map(str, positions))
-    if "BYDAY" in parts:
-        weekdays, texts = [], []
-        items = parts["BYDAY"].split(",")
-        if len(items) > 14:
-            raise InvalidRule("syntax")
-        for item in items:
-            match = _BYDAY.match(item)
-            if not match:
-                raise InvalidRule("syntax")
-            ordinal, day = match.groups()
-            if ordinal and freq not in ("MONTHLY", "YEARLY"):
-                raise InvalidRule("byday_ordinal")
-            weekdays.append(WEEKDAYS[day](int(ordinal)) if ordinal else WEEKDAYS[day])
-            texts.append(f"{int(ordinal)}{day}" if ordinal else day)
-        if freq == "DAILY" and kwargs.get("interval", 1) != 1:
-            # Every N days on given weekdays may never match (N = 7, 14 …): use WEEKLY.
-            raise InvalidRule("daily_byday_interval")
-        kwargs["byweekday"] = weekdays
-        canonical["BYDAY"] = ",".join(dict.fromkeys(texts))
-    if "WKST" in parts:
-        if parts["WKST"] not in WEEKDAYS:
-            raise InvalidRule("syntax")
-        kwargs["wkst"] = WEEKDAYS[parts["WKST"]]
-        canonical["WKST"] = parts["WKST"]
-    text = ";".join(f"{name}={canonical[name]}" for name in CANONICAL_ORDER if name in canonical)
-    return Rule(text=text, freq=freq, kwargs=kwargs, until=until)
+    canonical = [f"FREQ={freq}"]
+    for part in RULE_PARTS:
+        if part.name not in parts:
+            continue
+        value = reading.values[part.name] = part.check(parts[part.name], reading)
+        kwargs[part.keyword] = part.to_dateutil(value)
+        part_text = part.to_text(value)
+        if part_text is not None:
+            canonical.append(f"{part.name}={part_text}")
+    return Rule(
+        text=";".join(canonical), freq=freq, kwargs=kwargs, until=reading.values.get("UNTIL")
+    )
 
 
 def _dateutil_rule(rule: Rule, starts_at: datetime) -> du.rrule:
