@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
 from qc_platform.core.permissions import Permission, permission_required, require_login
@@ -47,7 +46,8 @@ def _collection(model, item_schema, create_schema, order_key, summary):
         @blp.arguments(PaginationArgsSchema, location="query", as_kwargs=True)
         @blp.response(200, page_schema(item_schema))
         def get(self, limit, cursor):
-            return paginate(select(model), keys=[order_key, model.id], limit=limit, cursor=cursor)
+            query = service.search_all(model)
+            return paginate(query, keys=[order_key, model.id], limit=limit, cursor=cursor)
 
         @admin_only
         @blp.arguments(create_schema)
@@ -114,13 +114,9 @@ class Spaces(MethodView):
     @blp.response(200, page_schema(SpaceSchema))
     def get(self, area, complex_id, organisation_id, limit, cursor):
         """The spaces, in project-area order (public). Filter by area code, complex, organisation."""
-        query = select(Space)
-        if area:
-            query = query.join(ProjectArea).where(ProjectArea.code == area)
-        if complex_id:
-            query = query.where(Space.complex_id == complex_id)
-        if organisation_id:
-            query = query.where(Space.organisation_id == organisation_id)
+        query = service.search_spaces(
+            area=area, complex_id=complex_id, organisation_id=organisation_id
+        )
         return paginate(query, keys=[Space.area_id, Space.id], limit=limit, cursor=cursor)
 
     @admin_only

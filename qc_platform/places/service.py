@@ -6,7 +6,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from qc_platform.core import audit
@@ -48,6 +48,25 @@ def get_space(ref: str) -> Space:
     if space is None:
         raise NotFound("http.404")
     return space
+
+
+def search_all(model: type) -> Select:
+    """Every area, complex or organisation (public), for ``paginate``."""
+    return select(model)
+
+
+def search_spaces(
+    *, area: str | None = None, complex_id: int | None = None, organisation_id: int | None = None
+) -> Select:
+    """The spaces (public), filtered by project-area code, complex and organisation."""
+    query = select(Space)
+    if area:
+        query = query.join(ProjectArea).where(ProjectArea.code == area)
+    if complex_id:
+        query = query.where(Space.complex_id == complex_id)
+    if organisation_id:
+        query = query.where(Space.organisation_id == organisation_id)
+    return query
 
 
 def get(model: type, object_id: int):

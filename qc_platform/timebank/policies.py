@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, or_
+
 from qc_platform.core.permissions import Permission, Role, has_permission
 from qc_platform.timebank.models import TimeAccount
 
@@ -20,3 +22,12 @@ def can_pay_from(user, account: TimeAccount) -> bool:
 
 def can_see(user, account: TimeAccount) -> bool:
     return can_pay_from(user, account) or is_manager(user)
+
+
+def acting_for(user) -> ColumnElement[bool]:
+    """Query filter: the accounts ``user`` pays from (theirs, their organisations')."""
+    organisations = user.scope_ids(Role.OPERATOR)
+    clause = TimeAccount.user_id == user.id
+    if organisations:
+        clause = or_(clause, TimeAccount.organisation_id.in_(organisations))
+    return clause

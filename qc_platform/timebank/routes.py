@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import or_, select
 
-from qc_platform.core.errors import Forbidden, NotFound
+from qc_platform.core.errors import Forbidden
 from qc_platform.core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
 from qc_platform.core.permissions import (
     Permission,
-    Role,
     login_required,
     permission_required,
     require_login,
 )
-from qc_platform.extensions import db
 from qc_platform.timebank import policies, service
-from qc_platform.timebank.models import LedgerEntry, TimeAccount, Transfer
+from qc_platform.timebank.models import LedgerEntry, TimeAccount
 from qc_platform.timebank.schemas import (
     AccountListArgsSchema,
     AccountSchema,
@@ -54,13 +51,6 @@ def present_account(account: TimeAccount) -> dict:
     }
 
 
-def visible_account(user, account_id: int) -> TimeAccount:
-    account = db.session.get(TimeAccount, account_id)
-    if account is None or not policies.can_see(user, account):
-        raise NotFound("timebank.account_not_found")
-    return account
-
-
 @blp.route("/timebank/accounts/me")
 class MyAccount(MethodView):
     @login_required
@@ -77,14 +67,7 @@ class Accounts(MethodView):
     @blp.response(200, page_schema(AccountSchema))
     def get(self, all, limit, cursor):
         """The accounts I act for: mine and my organisations'; staff with `all=true`: every one."""
-        user = require_login()
-        query = select(TimeAccount)
-        if not (all and policies.is_manager(user)):
-            organisations = user.scope_ids(Role.OPERATOR)
-            clause = TimeAccount.user_id == user.id
-            if organisations:
-                clause = or_(clause, TimeAccount.organisation_id.in_(organisations))
-            query = query.where(clause)
+        query = service.search_accounts(user=require_login(), all=all)
         page = paginate(query, keys=[TimeAccount.id], limit=limit, cursor=cursor)
         return {
             "items": [present_account(account) for account in page.items],
@@ -98,7 +81,7 @@ class Account(MethodView):
     @blp.response(200, AccountSchema)
     def get(self, account_id):
         """One account: its owner, operators of an organisation's account, staff."""
-        return present_account(visible_account(require_login(), account_id))
+        return present_account(service.visible_account(user=require_login(), account_id=account_id))
 
     @login_required
     @blp.arguments(AccountUpdateSchema)
@@ -106,7 +89,7 @@ class Account(MethodView):
     def patch(self, data, account_id):
         """Staff: change the account's floor (how far below zero it may go)."""
         user = require_login()
-        visible_account(user, account_id)
+        service.visible_account(user=user, account_id=account_id)
         if not policies.is_manager(user):
             raise Forbidden("http.403")
         account = service.set_floor(
@@ -122,7 +105,7 @@ class Entries(MethodView):
     @blp.response(200, page_schema(EntrySchema))
     def get(self, account_id, limit, cursor):
         """The account's ledger lines, newest first."""
-        account = visible_account(require_login(), account_id)
+        account = service.visible_account(user=require_login(), account_id=account_id)
         page = paginate(
             service.entries_statement(account.id),
             keys=[LedgerEntry.id],
@@ -164,21 +147,12 @@ class Transfers(MethodView):
         Below the paying account's floor → 409 and nothing is written. Send an
         `Idempotency-Key` so that a retry never pays twice.
         """
-        user = require_login()
-        if data["from_account_id"] is None:
-            payer = service.account_of_user(user.id)
-        else:
-            payer = db.session.get(TimeAccount, data["from_account_id"])
-            if payer is None or not policies.can_see(user, payer):
-                raise NotFound("timebank.account_not_found")
-            if not policies.can_pay_from(user, payer):
-                raise Forbidden("timebank.not_your_account")
-        return service.transfer(
-            from_account_id=payer.id,
+        return service.give(
+            actor=require_login(),
+            from_account_id=data["from_account_id"],
             to_account_id=data["to_account_id"],
             minutes=data["minutes"],
             memo=data["memo"],
-            actor=user,
         )
 
 
@@ -188,14 +162,7 @@ class TransferDetail(MethodView):
     @blp.response(200, TransferSchema)
     def get(self, transfer_id):
         """One transfer: to those who can see either account."""
-        user = require_login()
-        record = db.session.get(Transfer, transfer_id)
-        if record is None or not any(
-            policies.can_see(user, db.session.get(TimeAccount, account_id))
-            for account_id in (record.from_account_id, record.to_account_id)
-        ):
-            raise NotFound("timebank.transfer_not_found")
-        return record
+        return service.visible_transfer(user=require_login(), transfer_id=transfer_id)
 
 
 @blp.route("/timebank/transfers/<int:transfer_id>/reversal")

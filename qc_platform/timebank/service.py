@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import lazyload
 
 from qc_platform.core import audit
 from qc_platform.core.contact_details import refuse_contact_details
-from qc_platform.core.errors import Conflict, InvalidInput, NotFound
+from qc_platform.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from qc_platform.extensions import db
-from qc_platform.timebank import messages  # noqa: F401 - registers the texts
+from qc_platform.timebank import (
+    messages,  # noqa: F401 - registers the texts
+    policies,
+)
 from qc_platform.timebank.models import LedgerEntry, TimeAccount, Transfer, TransferKind
 
 MAX_TRANSFER_MINUTES = 24 * 60
@@ -48,6 +51,59 @@ def account_of_organisation(organisation_id: int) -> TimeAccount:
     if account is None:  # pragma: no cover - accounts are opened with their organisation
         raise NotFound("timebank.account_not_found")
     return account
+
+
+def search_accounts(*, user, all: bool = False) -> Select:
+    """The accounts ``user`` acts for (theirs, their organisations'); with ``all``, a
+    manager's every account. For ``paginate``."""
+    query = select(TimeAccount)
+    if not (all and policies.is_manager(user)):
+        query = query.where(policies.acting_for(user))
+    return query
+
+
+def visible_account(*, user, account_id: int) -> TimeAccount:
+    """The account, if ``user`` may see it; otherwise 404, as if it did not exist."""
+    account = db.session.get(TimeAccount, account_id)
+    if account is None or not policies.can_see(user, account):
+        raise NotFound("timebank.account_not_found")
+    return account
+
+
+def visible_transfer(*, user, transfer_id: int) -> Transfer:
+    """The transfer, if ``user`` may see either of its accounts; otherwise 404."""
+    record = db.session.get(Transfer, transfer_id)
+    if record is None or not any(
+        policies.can_see(user, db.session.get(TimeAccount, account_id))
+        for account_id in (record.from_account_id, record.to_account_id)
+    ):
+        raise NotFound("timebank.transfer_not_found")
+    return record
+
+
+def _paying_account(user, account_id: int | None) -> TimeAccount:
+    """The user's own account by default; another only if they may pay from it."""
+    if account_id is None:
+        return account_of_user(user.id)
+    payer = visible_account(user=user, account_id=account_id)
+    if not policies.can_pay_from(user, payer):
+        raise Forbidden("timebank.not_your_account")
+    return payer
+
+
+def give(
+    *, actor, from_account_id: int | None, to_account_id: int, minutes: int, memo: str
+) -> Transfer:
+    """``actor`` gives hours from their account (none named), or from one they may pay
+    from (404 if they may not see it, 403 if they see it but may not pay)."""
+    payer = _paying_account(actor, from_account_id)
+    return transfer(
+        from_account_id=payer.id,
+        to_account_id=to_account_id,
+        minutes=minutes,
+        memo=memo,
+        actor=actor,
+    )
 
 
 def _lock(*account_ids: int) -> dict[int, TimeAccount]:
