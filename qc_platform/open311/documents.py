@@ -22,6 +22,8 @@ from qc_platform.core.i18n import LOCALES, current_locale
 JSON_MIMETYPE = "application/json"
 XML_MIMETYPE = "text/xml"
 FORMATS = ("json", "xml")
+# The format as the last part of a URL rule: "/services.<any(json, xml):fmt>".
+FORMAT_IN_PATH = f"<any({', '.join(FORMATS)}):fmt>"
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 
 # The element name of each item of a list, by the name of the list.

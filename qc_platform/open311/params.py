@@ -33,6 +33,16 @@ def invalid(name: str) -> Open311Error:
     return Open311Error(400, "open311.invalid_parameter", name=name)
 
 
+def text(source, name: str) -> str | None:
+    """A parameter's text; empty counts as absent ("Optional Arguments" in the spec)."""
+    return (source.get(name) or "").strip() or None
+
+
+def text_list(source, name: str) -> str | None:
+    """A list parameter: "can be declared multiple times, comma delimited"."""
+    return text({name: ",".join(source.getlist(name))}, name)
+
+
 def _items(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 

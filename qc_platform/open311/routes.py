@@ -24,26 +24,15 @@ from qc_platform.open311 import (
     presenters,
     service,
 )
-from qc_platform.open311.documents import FORMATS, open311_locale, respond
+from qc_platform.open311.documents import FORMAT_IN_PATH, open311_locale, respond
 from qc_platform.open311.errors import Open311Error
 
 blp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 errors.register(blp)
 
-FMT = f"<any({', '.join(FORMATS)}):fmt>"
 MAX_FORM_BYTES = 64 * 1024
 MAX_ADDRESS_STRING = 200
 FORM_MIMETYPE = "application/x-www-form-urlencoded"
-
-
-def _value(source, name: str) -> str | None:
-    """A parameter's text; empty counts as absent ("Optional Arguments" in the spec)."""
-    return (source.get(name) or "").strip() or None
-
-
-def _values(source, name: str) -> str | None:
-    """A list parameter: "can be declared multiple times, comma delimited"."""
-    return _value({name: ",".join(source.getlist(name))}, name)
 
 
 def _contains_nul(*values) -> bool:
@@ -76,8 +65,8 @@ def check_input_and_identify_caller():
     # The request's user is the api_key's owner or nobody: never the session cookie.
     g.open311_user = None
     g._login_user = login_manager.anonymous_user()
-    key = _value(request.form, "api_key") if request.method == "POST" else None
-    key = key or _value(request.args, "api_key") or _bearer_token()
+    key = params.text(request.form, "api_key") if request.method == "POST" else None
+    key = key or params.text(request.args, "api_key") or _bearer_token()
     if key is None:
         return
     user = accounts.user_for_token(key)
@@ -159,13 +148,16 @@ class Requests(MethodView):
     def get(self, fmt):
         """Search requests: public ones, plus what the api_key's owner may see."""
         args = request.args
-        ids = _values(args, "service_request_id")
+        ids = params.text_list(args, "service_request_id")
         visible = policies.visible_requests(g.open311_user)
         if ids is not None:
             reports = service.find_requests(visible, ids=params.id_list(ids))
         else:
-            codes, statuses = _values(args, "service_code"), _values(args, "status")
-            start, end = _value(args, "start_date"), _value(args, "end_date")
+            codes, statuses = (
+                params.text_list(args, "service_code"),
+                params.text_list(args, "status"),
+            )
+            start, end = params.text(args, "start_date"), params.text(args, "end_date")
             start, end = params.date_window(
                 params.w3c_datetime(start, "start_date") if start else None,
                 params.w3c_datetime(end, "end_date") if end else None,
@@ -193,7 +185,7 @@ class Requests(MethodView):
         if user is None:
             raise Open311Error(403, "open311.api_key_required")
         form = request.form
-        code = _value(form, "service_code")
+        code = params.text(form, "service_code")
         if code is None:
             raise Open311Error(400, "open311.service_code_required")
         if service.category(code) is None:
@@ -204,7 +196,7 @@ class Requests(MethodView):
         if len(description) > service.MAX_DESCRIPTION:
             raise Open311Error(400, "open311.description_too_long", limit=service.MAX_DESCRIPTION)
         complex_ = _locate(form)
-        address_string = _value(form, "address_string")
+        address_string = params.text(form, "address_string")
         if address_string and len(address_string) > MAX_ADDRESS_STRING:
             raise params.invalid("address_string")
         anonymous = params.flag(form.get("anonymous"), "anonymous")
@@ -227,14 +219,14 @@ class Requests(MethodView):
 
 def _locate(form):
     """The complex: ``address_id`` (its id), else the nearest to ``lat``/``long``."""
-    address_id = _value(form, "address_id")
+    address_id = params.text(form, "address_id")
     if address_id is not None:
         complex_id = params.one_id(address_id, "address_id")
         complex_ = service.get_complex(complex_id)
         if complex_ is None:
             raise Open311Error(400, "open311.unknown_address_id", id=complex_id)
         return complex_
-    lat, long = _value(form, "lat"), _value(form, "long")
+    lat, long = params.text(form, "lat"), params.text(form, "long")
     if lat is None or long is None:
         raise Open311Error(400, "open311.location_required")
     complex_ = service.nearest_complex(
@@ -285,12 +277,16 @@ def _methods_for_this_path() -> set[str]:
     return allowed | {"OPTIONS"} if allowed else set()
 
 
-blp.add_url_rule(f"/discovery.{FMT}", view_func=Discovery.as_view("discovery"))
-blp.add_url_rule(f"/services.{FMT}", view_func=Services.as_view("services"))
-blp.add_url_rule(f"/services/<service_code>.{FMT}", view_func=ServiceDefinition.as_view("service"))
-blp.add_url_rule(f"/requests.{FMT}", view_func=Requests.as_view("requests"))
-blp.add_url_rule(f"/requests/<int:request_id>.{FMT}", view_func=RequestItem.as_view("request"))
-blp.add_url_rule(f"/tokens/<token>.{FMT}", view_func=Token.as_view("token"))
+blp.add_url_rule(f"/discovery.{FORMAT_IN_PATH}", view_func=Discovery.as_view("discovery"))
+blp.add_url_rule(f"/services.{FORMAT_IN_PATH}", view_func=Services.as_view("services"))
+blp.add_url_rule(
+    f"/services/<service_code>.{FORMAT_IN_PATH}", view_func=ServiceDefinition.as_view("service")
+)
+blp.add_url_rule(f"/requests.{FORMAT_IN_PATH}", view_func=Requests.as_view("requests"))
+blp.add_url_rule(
+    f"/requests/<int:request_id>.{FORMAT_IN_PATH}", view_func=RequestItem.as_view("request")
+)
+blp.add_url_rule(f"/tokens/<token>.{FORMAT_IN_PATH}", view_func=Token.as_view("token"))
 blp.add_url_rule(
     "/<path:rest>",
     view_func=unknown_path,
