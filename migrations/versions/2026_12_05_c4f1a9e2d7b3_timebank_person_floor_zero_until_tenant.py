@@ -16,9 +16,8 @@ Create Date: 2026-12-05 10:00:00
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c4f1a9e2d7b3"
