@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 from qc_platform.accounts import service as accounts
 from qc_platform.accounts.models import ApiToken, RoleGrant, TenancyVerification, User
 from qc_platform.core.audit import AuditEntry
+from qc_platform.core.permissions import Role
 from qc_platform.extensions import db
 from qc_platform.places.models import Complex
 from tests.accounts.factories import (
@@ -613,7 +614,7 @@ def test_nobody_approves_their_own_request(client):
     assert response.status_code == 403
     assert db.session.get(TenancyVerification, verification_id).status == "pending"
     assert not db.session.get(User, custodian_id).has_role(
-        accounts.Role.TENANT, complex_id("omero")
+        Role.TENANT, complex_id("omero")
     )
 
 
@@ -688,7 +689,7 @@ def test_cli_creates_an_admin(app, client):
     assert result.exit_code == 0, result.output
     user = accounts.find_user_by_email("capo@example.org")
     assert user is not None
-    assert user.global_roles() == {accounts.Role.ADMIN}
+    assert user.global_roles() == {Role.ADMIN}
     login(client, "capo@example.org", "password-dell-admin")
 
 
@@ -698,7 +699,7 @@ def test_cli_promotes_an_existing_user_and_resets_the_password(app, client):
     assert result.exit_code == 0, result.output
     assert count(User) == 1
     promoted = db.session.get(User, user.id)
-    assert accounts.Role.ADMIN in promoted.global_roles()
+    assert Role.ADMIN in promoted.global_roles()
     login(client, "esistente@example.org", "nuova-password-admin")
     # Running it again keeps one admin grant.
     assert _create_admin(app, "esistente@example.org", "nuova-password-admin").exit_code == 0

@@ -1,0 +1,80 @@
+"""Tenancy verification: a resident asks to be recognised as the tenant of a complex."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from qc_platform.accounts import signals
+from qc_platform.accounts.models import (
+    RoleGrant,
+    TenancyStatus,
+    TenancyVerification,
+    User,
+)
+from qc_platform.core import audit
+from qc_platform.core.clock import utcnow
+from qc_platform.core.errors import Conflict, InvalidInput
+from qc_platform.core.permissions import Role, ScopeType, scope_exists
+from qc_platform.extensions import db
+
+
+def request_tenancy(*, user: User, complex_id: int, tenancy_code: str) -> TenancyVerification:
+    """A resident asks to be recognised as tenant of a complex; one open request at a time."""
+    if not scope_exists(ScopeType.COMPLEX, complex_id):
+        raise InvalidInput(
+            "accounts.unknown_complex",
+            errors={"json": {"complex_id": ["accounts.unknown_complex"]}},
+        )
+    if user.has_role(Role.TENANT, complex_id):
+        raise Conflict("accounts.already_tenant")
+    pending = db.session.scalar(
+        select(TenancyVerification).where(
+            TenancyVerification.user_id == user.id,
+            TenancyVerification.complex_id == complex_id,
+            TenancyVerification.status == TenancyStatus.PENDING,
+        )
+    )
+    if pending is not None:
+        raise Conflict("accounts.tenancy_pending")
+    verification = TenancyVerification(
+        user_id=user.id, complex_id=complex_id, tenancy_code=tenancy_code.strip()
+    )
+    db.session.add(verification)
+    db.session.flush()
+    signals.tenancy_requested.send(verification)
+    return verification
+
+
+def decide_tenancy(
+    *, actor: User, verification: TenancyVerification, approve: bool, note: str | None
+) -> TenancyVerification:
+    """Approve (granting the tenant role for the complex) or reject a pending request."""
+    if verification.status != TenancyStatus.PENDING:
+        raise Conflict("accounts.tenancy_decided")
+    verification.status = TenancyStatus.APPROVED if approve else TenancyStatus.REJECTED
+    verification.decided_by_id = actor.id
+    verification.decided_at = utcnow()
+    verification.decision_note = note
+    if approve:
+        tenant = db.session.get(User, verification.user_id)
+        if not tenant.has_role(Role.TENANT, verification.complex_id):
+            tenant.grants.append(
+                RoleGrant(
+                    user_id=tenant.id,
+                    role=Role.TENANT.value,
+                    scope_type=ScopeType.COMPLEX.value,
+                    scope_id=verification.complex_id,
+                    granted_by_id=actor.id,
+                    created_at=utcnow(),
+                )
+            )
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        action="tenancy.approve" if approve else "tenancy.reject",
+        object_type="tenancy_verification",
+        object_id=verification.id,
+        details={"complex_id": verification.complex_id},
+    )
+    signals.tenancy_decided.send(verification)
+    return verification
