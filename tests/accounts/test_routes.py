@@ -613,9 +613,7 @@ def test_nobody_approves_their_own_request(client):
     response = _decide(client, bearer(custodian), verification_id)
     assert response.status_code == 403
     assert db.session.get(TenancyVerification, verification_id).status == "pending"
-    assert not db.session.get(User, custodian_id).has_role(
-        Role.TENANT, complex_id("omero")
-    )
+    assert not db.session.get(User, custodian_id).has_role(Role.TENANT, complex_id("omero"))
 
 
 def test_a_decided_request_cannot_be_decided_again(client):
