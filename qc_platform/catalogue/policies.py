@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, select
+
 from qc_platform.catalogue.models import Service, ServiceRequest
 from qc_platform.core.permissions import Role
 from qc_platform.places.models import Space
@@ -22,3 +24,16 @@ def can_offer_at(organisation_id: int, space: Space) -> bool:
 
 def can_see_request(user, request: ServiceRequest) -> bool:
     return request.requester_id == user.id or runs(user, request.service)
+
+
+def own_requests(user) -> ColumnElement[bool]:
+    """Query filter: the requests ``user`` sent."""
+    return ServiceRequest.requester_id == user.id
+
+
+def incoming_requests(user) -> ColumnElement[bool]:
+    """Query filter: the requests to the services of the organisations ``user`` operates for."""
+    organisations = user.scope_ids(Role.OPERATOR)
+    return ServiceRequest.service_id.in_(
+        select(Service.id).where(Service.organisation_id.in_(organisations or [0]))
+    )

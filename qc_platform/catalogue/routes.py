@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from qc_platform.catalogue import availability, presenters, service
-from qc_platform.catalogue.models import CatalogueCategory, Service, ServiceRequest
+from qc_platform.catalogue import presenters, service
+from qc_platform.catalogue.models import Service, ServiceRequest
 from qc_platform.catalogue.schemas import (
     AcceptSchema,
     CatalogueCategorySchema,
@@ -26,11 +25,9 @@ from qc_platform.core.clock import utcnow
 from qc_platform.core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from qc_platform.core.limits import per_user_limit
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
-from qc_platform.core.permissions import Role, login_required, require_login
-from qc_platform.core.textsearch import matches_all_terms
+from qc_platform.core.permissions import login_required, require_login
 from qc_platform.marketplace import conversations
 from qc_platform.marketplace.schemas import MessageSchema
-from qc_platform.places.models import Space
 
 blp = Blueprint(
     "catalogue",
@@ -74,26 +71,18 @@ class Services(MethodView):
         """Find services (public): filters, "open now" in Milan time, words of `q` ignoring
         accents; alphabetical by title."""
         now = utcnow()
-        query = select(Service)
-        if not include_paused:
-            query = query.where(Service.status == "active")
-        if category:
-            query = query.join(CatalogueCategory).where(CatalogueCategory.code == category)
-        if space:
-            query = query.where(Service.space_id == space)
-        if area:
-            query = query.where(Service.space_id.in_(select(Space.id).where(Space.area_id == area)))
-        if organisation:
-            query = query.where(Service.organisation_id == organisation)
-        if price_model:
-            query = query.where(Service.price_model == price_model)
-        if language:
-            query = query.where(Service.languages_key.like(f"%,{language},%"))
-        if open_now is not None:
-            condition = availability.open_condition(now)
-            query = query.where(condition if open_now else ~condition)
-        if q:
-            query = query.where(matches_all_terms(Service.search_text, q))
+        query = service.search_services(
+            now=now,
+            category=category,
+            space=space,
+            area=area,
+            organisation=organisation,
+            price_model=price_model,
+            language=language,
+            open_now=open_now,
+            q=q,
+            include_paused=include_paused,
+        )
         page = paginate(query, keys=[Service.id], limit=limit, cursor=cursor)
         return {
             "items": [presenters.present_service(current_user, item, now) for item in page.items],
@@ -154,19 +143,12 @@ class Requests(MethodView):
     def get(self, incoming, status, limit, cursor):
         """My requests; with `incoming=true`, those to my organisations' services. Newest first."""
         user = require_login()
-        if incoming:
-            organisations = user.scope_ids(Role.OPERATOR)
-            query = select(ServiceRequest).where(
-                ServiceRequest.service_id.in_(
-                    select(Service.id).where(Service.organisation_id.in_(organisations or [0]))
-                )
-            )
-        else:
-            query = select(ServiceRequest).where(ServiceRequest.requester_id == user.id)
-        if status:
-            query = query.where(ServiceRequest.status == status)
         page = paginate(
-            query, keys=[ServiceRequest.id], limit=limit, cursor=cursor, descending=True
+            service.search_requests(user=user, incoming=incoming, status=status),
+            keys=[ServiceRequest.id],
+            limit=limit,
+            cursor=cursor,
+            descending=True,
         )
         return {
             "items": [presenters.present_request(user, request) for request in page.items],

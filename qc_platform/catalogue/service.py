@@ -9,8 +9,9 @@ marketplace's conversations.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from qc_platform.accounts.service import users_with_role
 from qc_platform.catalogue import (
@@ -32,7 +33,7 @@ from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from qc_platform.core.permissions import Role
 from qc_platform.core.seeding import load_data, seed_by_code
-from qc_platform.core.textsearch import fold
+from qc_platform.core.textsearch import fold, matches_all_terms
 from qc_platform.extensions import db
 from qc_platform.marketplace import conversations
 from qc_platform.places.models import Organisation, Space
@@ -141,6 +142,46 @@ def get(service_id: int) -> Service:
     return service
 
 
+def search_services(
+    *,
+    now: datetime,
+    category: str | None = None,
+    space: int | None = None,
+    area: int | None = None,
+    organisation: int | None = None,
+    price_model: str | None = None,
+    language: str | None = None,
+    open_now: bool | None = None,
+    q: str | None = None,
+    include_paused: bool = False,
+) -> Select:
+    """The public search: active services (paused ones too with ``include_paused``) in a
+    category, at a space or in a project area, of an organisation, by price model and
+    language, open (or closed) at ``now`` in Milan time, with every word of ``q`` in their
+    texts, accents ignored."""
+    query = select(Service)
+    if not include_paused:
+        query = query.where(Service.status == "active")
+    if category:
+        query = query.join(CatalogueCategory).where(CatalogueCategory.code == category)
+    if space:
+        query = query.where(Service.space_id == space)
+    if area:
+        query = query.where(Service.space_id.in_(select(Space.id).where(Space.area_id == area)))
+    if organisation:
+        query = query.where(Service.organisation_id == organisation)
+    if price_model:
+        query = query.where(Service.price_model == price_model)
+    if language:
+        query = query.where(Service.languages_key.like(f"%,{language},%"))
+    if open_now is not None:
+        condition = availability.open_condition(now)
+        query = query.where(condition if open_now else ~condition)
+    if q:
+        query = query.where(matches_all_terms(Service.search_text, q))
+    return query
+
+
 def update(*, user, service: Service, data: dict) -> Service:
     if not policies.runs(user, service):
         raise Forbidden("catalogue.not_operator")
@@ -235,6 +276,16 @@ def get_request(user, request_id: int) -> ServiceRequest:
     if request is None or not policies.can_see_request(user, request):
         raise NotFound("catalogue.request_not_found")
     return request
+
+
+def search_requests(*, user, incoming: bool = False, status: str | None = None) -> Select:
+    """The user's own requests; with ``incoming``, those to their organisations' services."""
+    query = select(ServiceRequest).where(
+        policies.incoming_requests(user) if incoming else policies.own_requests(user)
+    )
+    if status:
+        query = query.where(ServiceRequest.status == status)
+    return query
 
 
 def act(*, user, request: ServiceRequest, action: str, **details) -> ServiceRequest:

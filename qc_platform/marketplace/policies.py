@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, or_, select
 
 from qc_platform.core.permissions import Permission, Role, has_permission
 from qc_platform.extensions import db
@@ -64,3 +64,27 @@ def moderated_space_ids(user) -> set[int] | None:
     if not organisations:
         return set()
     return set(db.session.scalars(select(Space.id).where(Space.organisation_id.in_(organisations))))
+
+
+def listed_for(user) -> ColumnElement[bool]:
+    """Query filter: the listings shown to ``user`` in a search (not hidden, or theirs)."""
+    return or_(Listing.hidden_at.is_(None), Listing.owner_id == user.id)
+
+
+def own_listings(user) -> ColumnElement[bool]:
+    return Listing.owner_id == user.id
+
+
+def own_exchanges(user) -> ColumnElement[bool]:
+    """Query filter: the exchanges ``user`` is a party of."""
+    return or_(Exchange.provider_id == user.id, Exchange.receiver_id == user.id)
+
+
+def flags_in_spaces(spaces: set[int]) -> ColumnElement[bool]:
+    """Query filter: reports on listings at ``spaces``, or on exchanges of such listings."""
+    listing_of_exchange = select(Exchange.listing_id).where(Exchange.id == Flag.exchange_id)
+    in_spaces = select(Listing.id).where(Listing.space_id.in_(spaces))
+    return or_(
+        Flag.listing_id.in_(in_spaces),
+        listing_of_exchange.scalar_subquery().in_(in_spaces),
+    )

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import or_, select
 
-from qc_platform.core.errors import Forbidden
 from qc_platform.core.limits import per_user_limit
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
 from qc_platform.core.permissions import login_required, require_login
-from qc_platform.core.textsearch import matches_all_terms
-from qc_platform.marketplace import conversations, policies, presenters, service
-from qc_platform.marketplace.models import (
-    Exchange,
-    Flag,
-    Listing,
-    MarketplaceCategory,
-)
+from qc_platform.marketplace import conversations, presenters, service
+from qc_platform.marketplace.models import Exchange, Flag, Listing
 from qc_platform.marketplace.schemas import (
     ExchangeCreateSchema,
     ExchangeListArgsSchema,
@@ -65,21 +57,16 @@ class Listings(MethodView):
     def get(self, q, kind, category, space, complex, status, mine, limit, cursor):
         """Search listings, newest first; words of `q` are matched ignoring accents."""
         user = require_login()
-        query = select(Listing).where(Listing.status == status)
-        if mine:
-            query = query.where(Listing.owner_id == user.id)
-        else:
-            query = query.where(or_(Listing.hidden_at.is_(None), Listing.owner_id == user.id))
-        if kind:
-            query = query.where(Listing.kind == kind)
-        if category:
-            query = query.join(MarketplaceCategory).where(MarketplaceCategory.code == category)
-        if space:
-            query = query.where(Listing.space_id == space)
-        if complex:
-            query = query.where(Listing.complex_id == complex)
-        if q:
-            query = query.where(matches_all_terms(Listing.search_text, q))
+        query = service.search_listings(
+            user=user,
+            q=q,
+            kind=kind,
+            category=category,
+            space=space,
+            complex=complex,
+            status=status,
+            mine=mine,
+        )
         page = paginate(query, keys=[Listing.id], limit=limit, cursor=cursor, descending=True)
         return {
             "items": [presenters.present_listing(user, listing) for listing in page.items],
@@ -157,20 +144,7 @@ class Flags(MethodView):
     @blp.response(200, page_schema(FlagSchema))
     def get(self, status, limit, cursor):
         """Moderators: reports on listings and conversations, oldest first."""
-        user = require_login()
-        spaces = policies.moderated_space_ids(user)
-        if spaces is not None and not spaces:
-            raise Forbidden("http.403")
-        query = select(Flag).where(Flag.status == status)
-        if spaces is not None:
-            listing_of_exchange = select(Exchange.listing_id).where(Exchange.id == Flag.exchange_id)
-            in_my_spaces = select(Listing.id).where(Listing.space_id.in_(spaces))
-            query = query.where(
-                or_(
-                    Flag.listing_id.in_(in_my_spaces),
-                    listing_of_exchange.scalar_subquery().in_(in_my_spaces),
-                )
-            )
+        query = service.search_flags(user=require_login(), status=status)
         page = paginate(query, keys=[Flag.id], limit=limit, cursor=cursor)
         return {
             "items": [presenters.present_flag(flag) for flag in page.items],
@@ -200,11 +174,7 @@ class Exchanges(MethodView):
     def get(self, status, limit, cursor):
         """My exchanges (given or received help), newest first."""
         user = require_login()
-        query = select(Exchange).where(
-            or_(Exchange.provider_id == user.id, Exchange.receiver_id == user.id)
-        )
-        if status:
-            query = query.where(Exchange.status == status)
+        query = service.search_exchanges(user=user, status=status)
         page = paginate(query, keys=[Exchange.id], limit=limit, cursor=cursor, descending=True)
         return {
             "items": [presenters.present_exchange(user, exchange) for exchange in page.items],

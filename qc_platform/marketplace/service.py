@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from qc_platform.accounts.service import users_with_role
 from qc_platform.core.clock import utcnow
@@ -17,7 +17,7 @@ from qc_platform.core.contact_details import refuse_contact_details
 from qc_platform.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from qc_platform.core.permissions import Role
 from qc_platform.core.seeding import load_data, seed_by_code
-from qc_platform.core.textsearch import fold
+from qc_platform.core.textsearch import fold, matches_all_terms
 from qc_platform.extensions import db
 from qc_platform.marketplace import (
     conversations,
@@ -110,6 +110,34 @@ def get_listing(user, listing_id: int) -> Listing:
     return listing
 
 
+def search_listings(
+    *,
+    user,
+    status: str,
+    q: str | None = None,
+    kind: str | None = None,
+    category: str | None = None,
+    space: int | None = None,
+    complex: int | None = None,
+    mine: bool = False,
+) -> Select:
+    """The listings in ``status`` that ``user`` may see (``mine``: only theirs), by kind,
+    category, space and complex, with every word of ``q`` in their texts, accents ignored."""
+    query = select(Listing).where(Listing.status == status)
+    query = query.where(policies.own_listings(user) if mine else policies.listed_for(user))
+    if kind:
+        query = query.where(Listing.kind == kind)
+    if category:
+        query = query.join(MarketplaceCategory).where(MarketplaceCategory.code == category)
+    if space:
+        query = query.where(Listing.space_id == space)
+    if complex:
+        query = query.where(Listing.complex_id == complex)
+    if q:
+        query = query.where(matches_all_terms(Listing.search_text, q))
+    return query
+
+
 def update_listing(*, user, listing: Listing, data: dict) -> Listing:
     if listing.owner_id != user.id:
         raise Forbidden("marketplace.not_owner")
@@ -182,6 +210,14 @@ def get_exchange(user, exchange_id: int) -> Exchange:
     if exchange is None or not policies.can_see_exchange(user, exchange):
         raise NotFound("marketplace.exchange_not_found")
     return exchange
+
+
+def search_exchanges(*, user, status: str | None = None) -> Select:
+    """The exchanges ``user`` takes part in (given or received help)."""
+    query = select(Exchange).where(policies.own_exchanges(user))
+    if status:
+        query = query.where(Exchange.status == status)
+    return query
 
 
 def _link(exchange: Exchange) -> str:
@@ -343,6 +379,18 @@ def flag(*, user, reason: str, listing: Listing | None = None, exchange: Exchang
     db.session.flush()
     signals.flag_raised.send(record, moderator_ids=_moderators_of(target))
     return record
+
+
+def search_flags(*, user, status: str) -> Select:
+    """Moderators: the reports in ``status`` on what they moderate (staff: every one);
+    403 to anyone who moderates nothing."""
+    spaces = policies.moderated_space_ids(user)
+    if spaces is not None and not spaces:
+        raise Forbidden("http.403")
+    query = select(Flag).where(Flag.status == status)
+    if spaces is not None:
+        query = query.where(policies.flags_in_spaces(spaces))
+    return query
 
 
 def get_flag(user, flag_id: int) -> Flag:
