@@ -126,17 +126,43 @@ def service_levels(
 
 
 def _computed(complex_id: int | None, period: Period) -> dict:
+    _check_complex(complex_id)
+    start, end = period.bounds
+    of_complex = [Report.complex_id == complex_id] if complex_id is not None else []
+    submitted = [Report.created_at >= start, Report.created_at < end, *of_complex]
+    by_category = _by_category(submitted)
+    per_status, rating_sum, rating_count = _by_status(submitted)
+    to_first_response, to_resolution = _working_hours_to_answers(submitted)
+    due, on_time = _deadlines_met(start, min(end, utcnow()), of_complex)
+    return {
+        "period": period,  # dumped as {"from", "to"}
+        "complex_id": complex_id,
+        "total": sum(per_status.values()),
+        "by_category": [{"category": code, "count": count} for code, count in by_category],
+        "by_status": [
+            {"status": status, "count": per_status.get(status, 0)} for status in ReportStatus.ALL
+        ],
+        "median_hours_to_first_response": _median(to_first_response),
+        "median_hours_to_resolution": _median(to_resolution),
+        "answered_on_time_share": round(on_time / due, 3) if due else None,
+        "mean_satisfaction": (
+            round(rating_sum / rating_count, 2) if rating_count >= MIN_RATINGS_FOR_MEAN else None
+        ),
+        "satisfaction_count": rating_count,
+    }
+
+
+def _check_complex(complex_id: int | None) -> None:
     if complex_id is not None and not places.complex_exists(complex_id):
         raise InvalidInput(
             "feedback.unknown_complex",
             errors={"query": {"complex_id": ["feedback.unknown_complex"]}},
         )
-    start, end = period.bounds
-    of_complex = [Report.complex_id == complex_id] if complex_id is not None else []
-    submitted = [Report.created_at >= start, Report.created_at < end, *of_complex]
 
-    # 1. By category: every category, also those with no report (a chart's fixed axis).
-    by_category = db.session.execute(
+
+def _by_category(submitted: list) -> list[tuple[str, int]]:
+    """``(code, count)`` of every category, also those with no report (a chart's fixed axis)."""
+    return db.session.execute(
         select(FeedbackCategory.code, func.count(Report.id))
         .select_from(FeedbackCategory)
         .outerjoin(Report, and_(Report.category_id == FeedbackCategory.id, *submitted))
@@ -144,8 +170,11 @@ def _computed(complex_id: int | None, period: Period) -> dict:
         .order_by(FeedbackCategory.position, FeedbackCategory.id)
     ).all()
 
-    # 2. By status, with the ratings' sum and count (the mean is weighted back together).
-    status_rows = db.session.execute(
+
+def _by_status(submitted: list) -> tuple[dict[str, int], int, int]:
+    """``{status: count}``, with the ratings' sum and count (one query: the mean is
+    weighted back together from the statuses' sums)."""
+    rows = db.session.execute(
         select(
             Report.status,
             func.count(),
@@ -155,11 +184,15 @@ def _computed(complex_id: int | None, period: Period) -> dict:
         .where(*submitted)
         .group_by(Report.status)
     ).all()
-    per_status = {status: count for status, count, _, _ in status_rows}
-    rating_sum = sum(int(total) for _, _, total, _ in status_rows)
-    rating_count = sum(count for _, _, _, count in status_rows)
+    per_status = {status: count for status, count, _, _ in rows}
+    rating_sum = sum(int(total) for _, _, total, _ in rows)
+    rating_count = sum(count for _, _, _, count in rows)
+    return per_status, rating_sum, rating_count
 
-    # 3. Durations of the period's answered or resolved reports, in working hours.
+
+def _working_hours_to_answers(submitted: list) -> tuple[list[float], list[float]]:
+    """The working hours from submission to the first answer (of the answered reports) and
+    to the resolution (of the resolved ones)."""
     durations = db.session.execute(
         select(Report.created_at, Report.first_responded_at, Report.resolved_at).where(
             *submitted,
@@ -176,9 +209,12 @@ def _computed(complex_id: int | None, period: Period) -> dict:
         for created, _, resolved in durations
         if resolved is not None
     ]
+    return to_first_response, to_resolution
 
-    # 4. Deadlines that fell in the period and have passed: met or missed.
-    due_end = min(end, utcnow())
+
+def _deadlines_met(start: datetime, end: datetime, of_complex: list) -> tuple[int, int]:
+    """Of the first-answer deadlines in ``[start, end)`` (``end`` is at most now: a deadline
+    still to come is neither met nor missed), how many there were and how many were met."""
     due, on_time = db.session.execute(
         select(
             func.count(),
@@ -193,24 +229,8 @@ def _computed(complex_id: int | None, period: Period) -> dict:
             ),
         ).where(
             Report.first_response_due_at >= start,
-            Report.first_response_due_at < due_end,
+            Report.first_response_due_at < end,
             *of_complex,
         )
     ).one()
-
-    return {
-        "period": period,  # dumped as {"from", "to"}
-        "complex_id": complex_id,
-        "total": sum(per_status.values()),
-        "by_category": [{"category": code, "count": count} for code, count in by_category],
-        "by_status": [
-            {"status": status, "count": per_status.get(status, 0)} for status in ReportStatus.ALL
-        ],
-        "median_hours_to_first_response": _median(to_first_response),
-        "median_hours_to_resolution": _median(to_resolution),
-        "answered_on_time_share": round(int(on_time) / due, 3) if due else None,
-        "mean_satisfaction": (
-            round(rating_sum / rating_count, 2) if rating_count >= MIN_RATINGS_FOR_MEAN else None
-        ),
-        "satisfaction_count": rating_count,
-    }
+    return due, int(on_time)

@@ -267,6 +267,21 @@ def test_a_deadline_still_to_come_is_neither_met_nor_missed(client, data_set):
     assert body["answered_on_time_share"] is None
 
 
+def test_each_median_counts_only_the_reports_that_reached_it(client, data_set):
+    """An answered report not yet resolved counts for the first answer only; one resolved
+    with no first answer on record (as older rows may be) for the resolution only."""
+    a, sender = data_set["a"], data_set["people"]["a"]
+    add_report(
+        sender, a, rome(2026, 5, 4, 10), status="in_progress", responded=rome(2026, 5, 4, 12)
+    )
+    add_report(sender, a, rome(2026, 5, 5, 9), status="resolved", resolved=rome(2026, 5, 5, 17))
+    persist()
+    body = get_stats(client, complex_id=a, **{"from": "2026-05-01", "to": "2026-05-31"})
+    assert body["total"] == 2
+    assert body["median_hours_to_first_response"] == 2.0
+    assert body["median_hours_to_resolution"] == 8.0
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
