@@ -9,7 +9,7 @@ also the sender would single them out (an answer without its author is the sende
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 
 from qc_platform.core.permissions import Permission, Role, has_permission
 from qc_platform.feedback.models import AuthorRole, Report, ReportAssignment, ReportUpdate, RouteTo
@@ -64,6 +64,11 @@ def visible_reports(user) -> Select:
             else false(),
         )
     )
+
+
+def own_reports(user) -> ColumnElement[bool]:
+    """Query filter: the reports ``user`` sent, for themselves or for someone at the desk."""
+    return or_(Report.reporter_id == user.id, Report.submitted_by_id == user.id)
 
 
 def _recipient_role(user, report: Report) -> str | None:

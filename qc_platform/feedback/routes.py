@@ -7,9 +7,7 @@ import io
 from flask import current_app, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import or_, select
 
-from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Forbidden
 from qc_platform.core.http import accepts_multipart
 from qc_platform.core.limits import per_user_limit
@@ -31,7 +29,6 @@ from qc_platform.feedback import (
 )
 from qc_platform.feedback.models import (
     Committee,
-    FeedbackCategory,
     Report,
     ReportUpdate,
     RoutingRule,
@@ -79,25 +76,6 @@ class Categories(MethodView):
         return {"items": service.categories(), "next_cursor": None}
 
 
-def _filtered(query, status, category, complex_id, overdue):
-    if status:
-        query = query.where(Report.status == status)
-    if category:
-        query = query.join(FeedbackCategory, FeedbackCategory.id == Report.category_id).where(
-            FeedbackCategory.code == category
-        )
-    if complex_id:
-        query = query.where(Report.complex_id == complex_id)
-    if overdue is not None:
-        late = (
-            Report.first_responded_at.is_(None)
-            & (Report.first_response_due_at < utcnow())
-            & Report.status.in_(("submitted", "acknowledged", "in_progress"))
-        )
-        query = query.where(late if overdue else ~late)
-    return query
-
-
 @blp.route("/feedback/reports")
 class Reports(MethodView):
     @login_required
@@ -117,11 +95,14 @@ class Reports(MethodView):
     def get(self, status, category, complex_id, overdue, mine, limit, cursor):
         """Reports I may see: mine, routed to me, public ones of my complex; all for staff."""
         user = require_login()
-        query = _filtered(policies.visible_reports(user), status, category, complex_id, overdue)
-        if mine:
-            query = query.where(
-                or_(Report.reporter_id == user.id, Report.submitted_by_id == user.id)
-            )
+        query = service.search_reports(
+            user=user,
+            status=status,
+            category=category,
+            complex_id=complex_id,
+            overdue=overdue,
+            mine=mine,
+        )
         page = paginate(query, keys=[Report.id], limit=limit, cursor=cursor, descending=True)
         return {
             "items": presenters.present_reports(user, page.items),
@@ -214,10 +195,9 @@ class Inbox(MethodView):
     def get(self, status, category, complex_id, overdue, limit, cursor):
         """Open reports routed to me (custodians, committee members, staff), due first."""
         user = require_login()
-        query = service.inbox_query(user)
-        if query is None:
-            raise Forbidden("feedback.no_inbox")
-        query = _filtered(query, status, category, complex_id, overdue)
+        query = service.search_inbox(
+            user=user, status=status, category=category, complex_id=complex_id, overdue=overdue
+        )
         page = paginate(
             query, keys=[Report.first_response_due_at, Report.id], limit=limit, cursor=cursor
         )
@@ -234,7 +214,7 @@ class RoutingRules(MethodView):
     @blp.response(200, page_schema(RoutingRuleSchema))
     def get(self, limit, cursor):
         """The routing rules (staff)."""
-        return paginate(select(RoutingRule), keys=[RoutingRule.id], limit=limit, cursor=cursor)
+        return paginate(service.search_rules(), keys=[RoutingRule.id], limit=limit, cursor=cursor)
 
     @staff_only
     @blp.arguments(RoutingRuleCreateSchema)
@@ -268,7 +248,8 @@ class Committees(MethodView):
     @blp.response(200, page_schema(CommitteeSchema))
     def get(self, limit, cursor):
         """Tenant committees and their accreditations (staff)."""
-        page = paginate(select(Committee), keys=[Committee.id], limit=limit, cursor=cursor)
+        query = service.search_committees()
+        page = paginate(query, keys=[Committee.id], limit=limit, cursor=cursor)
         page.items = [_committee_view(c) for c in page.items]
         return page
 

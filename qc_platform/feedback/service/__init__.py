@@ -8,6 +8,7 @@
   assignment and the inbox;
 - ``reports``: sending a report, its updates and status flow (and anonymity when its
   sender also handles it), supports, the sender's outcome;
+- ``search``: the lists of reports (what a user may see, the inbox) and their filters;
 - escalating overdue reports lives next to the service levels (``feedback/escalation.py``,
   ``feedback/sla.py``); attachments and the public statistics have their own modules.
 
@@ -26,6 +27,7 @@ from qc_platform.feedback.service.committees import (
     committee_exists,
     create_committee,
     get_committee,
+    search_committees,
     today_in_milan,
 )
 from qc_platform.feedback.service.reports import (
@@ -46,7 +48,9 @@ from qc_platform.feedback.service.routing import (
     reassign,
     route,
     rules_for,
+    search_rules,
 )
+from qc_platform.feedback.service.search import search_inbox, search_reports
 
 __all__ = [
     "TRANSITIONS",
@@ -69,6 +73,10 @@ __all__ = [
     "record_outcome",
     "route",
     "rules_for",
+    "search_committees",
+    "search_inbox",
+    "search_reports",
+    "search_rules",
     "seed_categories_and_routing",
     "submit",
     "support",

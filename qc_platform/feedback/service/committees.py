@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import Select, select
+
 from qc_platform.accounts import service as accounts
 from qc_platform.core import audit
 from qc_platform.core.clock import ROME, utcnow
@@ -28,6 +30,11 @@ def get_committee(committee_id: int) -> Committee:
     if committee is None:
         raise NotFound("http.404")
     return committee
+
+
+def search_committees() -> Select:
+    """Every tenant committee (staff), for ``paginate``."""
+    return select(Committee)
 
 
 def create_committee(*, actor, name: str, complex_ids: list[int]) -> Committee:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 
 from qc_platform.accounts import service as accounts
 from qc_platform.core import audit
@@ -47,6 +47,11 @@ def rules_for(category_id: int, complex_id: int) -> list[RoutingRule]:
     )
     own = [r for r in rules if r.complex_id == complex_id]
     return own or [r for r in rules if r.complex_id is None]
+
+
+def search_rules() -> Select:
+    """Every routing rule (staff), for ``paginate``."""
+    return select(RoutingRule)
 
 
 def create_rule(*, actor, category: str, complex_id: int | None, route_to: str) -> RoutingRule:
