@@ -159,6 +159,14 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict:
         "QC_ACTIVITIES_HORIZON_DAYS": int(env.get("QC_ACTIVITIES_HORIZON_DAYS", "120")),
         "QC_ACTIVITIES_MAX_SESSIONS": int(env.get("QC_ACTIVITIES_MAX_SESSIONS", "500")),
         "QC_REGISTER_RATE_LIMIT": env.get("QC_REGISTER_RATE_LIMIT", "5 per minute;30 per hour"),
+        # GET /users/me/export (GDPR access), per person: building it reads everything.
+        "QC_EXPORT_RATE_LIMIT": env.get("QC_EXPORT_RATE_LIMIT", "5 per hour;20 per day"),
+        # The privacy notice (/privacy) and the accessibility statement (/accessibilita):
+        # the data controller and the contacts; unset contacts show as "to be completed".
+        "QC_PRIVACY_CONTROLLER": env.get("QC_PRIVACY_CONTROLLER") or "Comune di Milano",
+        "QC_PRIVACY_CONTROLLER_CONTACT": env.get("QC_PRIVACY_CONTROLLER_CONTACT") or None,
+        "QC_PRIVACY_DPO_CONTACT": env.get("QC_PRIVACY_DPO_CONTACT") or None,
+        "QC_ACCESSIBILITY_CONTACT": env.get("QC_ACCESSIBILITY_CONTACT") or None,
         # argon2id parameters (RFC 9106 "second recommended" option by default).
         "QC_ARGON2_TIME_COST": int(env.get("QC_ARGON2_TIME_COST", "3")),
         "QC_ARGON2_MEMORY_COST": int(env.get("QC_ARGON2_MEMORY_COST", str(64 * 1024))),

@@ -183,3 +183,51 @@ class TenancyVerificationSchema(Schema):
     decision_note = fields.String(allow_none=True, required=True)
     created_at = fields.AwareDateTime(required=True)
     decided_at = fields.AwareDateTime(allow_none=True, required=True)
+
+
+# --- GDPR and the privacy notice --------------------------------------------------------
+
+
+class ExportQueryArgsSchema(Schema):
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(["json", "zip"]),
+        metadata={"description": "`json` (default), or `zip` with my attachments."},
+    )
+
+
+class ExportSchema(Schema):
+    format = fields.String(required=True, metadata={"description": "quartieri-connessi-export/1"})
+    generated_at = fields.String(required=True, metadata={"format": "date-time"})
+    user_id = fields.Integer(required=True)
+    modules = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(),
+        required=True,
+        metadata={"description": "By module (accounts, feedback, timebank, …): its data."},
+    )
+
+
+class ErasureSchema(Schema):
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH)
+    )
+
+
+class LegalInfoSchema(Schema):
+    controller = fields.String(required=True, metadata={"description": "The data controller."})
+    controller_contact = fields.String(allow_none=True, required=True)
+    dpo_contact = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The data protection officer's contact; null: not set yet."},
+    )
+    accessibility_contact = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Where to report accessibility problems; null: not set yet."},
+    )
+    session_idle_minutes = fields.Integer(required=True)
+    staff_session_idle_minutes = fields.Integer(required=True)
+    token_default_days = fields.Integer(required=True)
+    token_max_days = fields.Integer(required=True)

@@ -4,4 +4,6 @@ they are open, and the requests tenants send them."""
 
 
 def init_app(app) -> None:
-    from qc_platform.catalogue import notifications  # noqa: F401 - registers kinds and receivers
+    from qc_platform.catalogue import gdpr, notifications  # noqa: F401 - kinds and receivers
+
+    gdpr.register()

@@ -115,3 +115,16 @@ register_messages(
         },
     }
 )
+
+
+# GDPR erasure: what must be closed first (catalogue/gdpr.py).
+register_messages(
+    {
+        "catalogue.erasure_open_request": {
+            "it": "la richiesta n. {request_id} del servizio «{title}» è stata accettata e non "
+            "è ancora completata: completala o annullala.",
+            "en": "request no. {request_id} for the service '{title}' was accepted and is not "
+            "completed yet: complete or cancel it.",
+        },
+    }
+)

@@ -2,4 +2,6 @@
 
 
 def init_app(app) -> None:
-    from qc_platform.marketplace import notifications  # noqa: F401 - registers kinds and receivers
+    from qc_platform.marketplace import gdpr, notifications  # noqa: F401 - kinds and receivers
+
+    gdpr.register()

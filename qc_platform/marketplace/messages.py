@@ -161,3 +161,16 @@ register_messages(
         },
     }
 )
+
+
+# GDPR erasure: what must be closed first (marketplace/gdpr.py).
+register_messages(
+    {
+        "marketplace.erasure_open_exchange": {
+            "it": "lo scambio n. {exchange_id} («{title}») è stato accettato e non è ancora "
+            "completato: completalo o annullalo.",
+            "en": "exchange no. {exchange_id} ('{title}') was accepted and is not completed "
+            "yet: complete or cancel it.",
+        },
+    }
+)

@@ -12,4 +12,6 @@ __all__ = ["init_app", "notify", "register_kind"]
 
 def init_app(app) -> None:
     # Importing registers the Socket.IO handlers and the receivers of accounts' signals.
-    from qc_platform.notifications import account_events, live  # noqa: F401
+    from qc_platform.notifications import account_events, gdpr, live  # noqa: F401
+
+    gdpr.register()

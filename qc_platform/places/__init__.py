@@ -3,7 +3,8 @@
 
 def init_app(app) -> None:
     from qc_platform.core.permissions import ScopeType, register_scope_resolver
-    from qc_platform.places import service
+    from qc_platform.places import gdpr, service
 
     register_scope_resolver(ScopeType.COMPLEX, service.complex_exists)
     register_scope_resolver(ScopeType.ORGANISATION, service.organisation_exists)
+    gdpr.register()

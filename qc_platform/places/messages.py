@@ -14,3 +14,16 @@ register_messages(
         },
     }
 )
+
+
+# GDPR erasure: what must be closed first (places/gdpr.py).
+register_messages(
+    {
+        "places.erasure_last_operator": {
+            "it": "sei l'unico operatore di «{organisation}»: chiedi allo staff di affidare "
+            "l'organizzazione a un altro operatore.",
+            "en": "you are the only operator of '{organisation}': ask staff to hand the "
+            "organisation over to another operator.",
+        },
+    }
+)

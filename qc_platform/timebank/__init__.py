@@ -2,4 +2,6 @@
 
 
 def init_app(app) -> None:
-    from qc_platform.timebank import accounts  # noqa: F401 - every user/organisation gets one
+    from qc_platform.timebank import accounts, gdpr  # noqa: F401 - every user/organisation gets one
+
+    gdpr.register()

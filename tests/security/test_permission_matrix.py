@@ -721,6 +721,13 @@ MATRIX: dict[str, Case] = {
     ),
     "POST /api/v1/auth/logout": Case(expect(204, anonymous=401), "/api/v1/auth/logout"),
     "GET /api/v1/auth/me": Case(SIGNED_IN_ONLY, "/api/v1/auth/me"),
+    # GDPR: my data; my erasure (the world's operator is the only one of their organisation:
+    # 409 until staff hand it over); the privacy notice's facts
+    "GET /api/v1/users/me/export": Case(SIGNED_IN_ONLY, "/api/v1/users/me/export"),
+    "DELETE /api/v1/users/me": Case(
+        expect(204, anonymous=401, operator=409), "/api/v1/users/me", {"password": TEST_PASSWORD}
+    ),
+    "GET /api/v1/legal": Case(PUBLIC, "/api/v1/legal"),
     "POST /api/v1/auth/tokens": Case(
         expect(201),
         "/api/v1/auth/tokens",
