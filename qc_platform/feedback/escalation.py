@@ -26,7 +26,19 @@ def escalate_overdue(now=None) -> list[Report]:
     (core/db.py), so a second run waits for the first and then finds nothing left.
     """
     now = now or utcnow()
-    overdue = list(
+    overdue = _overdue(now)
+    for report in overdue:
+        _hand_to_staff(report, now)
+    db.session.flush()
+    for report in overdue:
+        signals.report_escalated.send(report)
+    return overdue
+
+
+def _overdue(now) -> list[Report]:
+    """Open reports with no first answer by their deadline, not yet escalated, locked (the
+    rows others hold are skipped), the most overdue first."""
+    return list(
         db.session.scalars(
             select(Report)
             .where(
@@ -39,18 +51,15 @@ def escalate_overdue(now=None) -> list[Report]:
             .with_for_update(skip_locked=True, of=Report)
         )
     )
-    for report in overdue:
-        report.escalated_at = now
-        if not any(a.target == RouteTo.STAFF and a.active for a in report.assignments):
-            report.assignments.append(
-                ReportAssignment(
-                    target=RouteTo.STAFF, complex_id=report.complex_id, reason="escalation"
-                )
+
+
+def _hand_to_staff(report: Report, now) -> None:
+    """Mark the report escalated and route it to staff too, unless staff already have it."""
+    report.escalated_at = now
+    if not any(a.target == RouteTo.STAFF and a.active for a in report.assignments):
+        report.assignments.append(
+            ReportAssignment(
+                target=RouteTo.STAFF, complex_id=report.complex_id, reason="escalation"
             )
-        audit.record(
-            actor=None, action="report.escalate", object_type="report", object_id=report.id
         )
-    db.session.flush()
-    for report in overdue:
-        signals.report_escalated.send(report)
-    return overdue
+    audit.record(actor=None, action="report.escalate", object_type="report", object_id=report.id)

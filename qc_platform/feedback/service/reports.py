@@ -88,29 +88,7 @@ def submit(
     on_behalf_of_id: int | None = None,
 ) -> Report:
     """A tenant reports on their complex (or a custodian/staff on a tenant's behalf)."""
-    if not places.complex_exists(complex_id):
-        raise InvalidInput(
-            "feedback.unknown_complex",
-            errors={"json": {"complex_id": ["feedback.unknown_complex"]}},
-        )
-    if not policies.can_report_on(author, complex_id):
-        raise Forbidden("feedback.not_your_complex")
-    reporter = author
-    if on_behalf_of_id is not None:
-        if not (author.has_role(Role.CUSTODIAN, complex_id) or policies.is_staff(author)):
-            raise Forbidden("feedback.on_behalf_not_allowed")
-        reporter = accounts.get_user(on_behalf_of_id)
-        if reporter is None or not reporter.has_role(Role.TENANT, complex_id):
-            raise InvalidInput(
-                "feedback.not_a_tenant",
-                errors={"json": {"on_behalf_of": ["feedback.not_a_tenant"]}},
-            )
-    elif not author.has_role(Role.TENANT, complex_id):
-        # Custodians and staff only report on behalf of a tenant, and say whose.
-        raise InvalidInput(
-            "feedback.on_behalf_required",
-            errors={"json": {"on_behalf_of": ["feedback.on_behalf_required"]}},
-        )
+    reporter = _sender(author, complex_id, on_behalf_of_id)
     now = utcnow()
     report = Report(
         complex_id=complex_id,
@@ -133,17 +111,51 @@ def submit(
     db.session.flush()
     assignments = route(report)
     db.session.flush()
-    if author.id != reporter.id:
+    _audit_sending(author, report)
+    signals.report_routed.send(report, assignments=assignments)
+    return report
+
+
+def _sender(author, complex_id: int, on_behalf_of_id: int | None):
+    """Who the report is from: the author, a tenant of the complex; or the tenant a
+    custodian of the complex or staff write for (they only report on a tenant's behalf)."""
+    if not places.complex_exists(complex_id):
+        raise InvalidInput(
+            "feedback.unknown_complex",
+            errors={"json": {"complex_id": ["feedback.unknown_complex"]}},
+        )
+    if not policies.can_report_on(author, complex_id):
+        raise Forbidden("feedback.not_your_complex")
+    if on_behalf_of_id is None:
+        if not author.has_role(Role.TENANT, complex_id):
+            # Custodians and staff only report on behalf of a tenant, and say whose.
+            raise InvalidInput(
+                "feedback.on_behalf_required",
+                errors={"json": {"on_behalf_of": ["feedback.on_behalf_required"]}},
+            )
+        return author
+    if not (author.has_role(Role.CUSTODIAN, complex_id) or policies.is_staff(author)):
+        raise Forbidden("feedback.on_behalf_not_allowed")
+    reporter = accounts.get_user(on_behalf_of_id)
+    if reporter is None or not reporter.has_role(Role.TENANT, complex_id):
+        raise InvalidInput(
+            "feedback.not_a_tenant",
+            errors={"json": {"on_behalf_of": ["feedback.not_a_tenant"]}},
+        )
+    return reporter
+
+
+def _audit_sending(author, report: Report) -> None:
+    """Who typed a report for a tenant is audited; an anonymous sender is named nowhere."""
+    if author.id != report.reporter_id:
         audit.record(
             actor=author,
             action="report.submit_on_behalf",
             object_type="report",
             object_id=report.id,
         )
-    elif anonymous:
+    elif report.anonymous:
         audit.omit_request_row()
-    signals.report_routed.send(report, assignments=assignments)
-    return report
 
 
 def get_visible(user, report_id: int) -> Report:
@@ -164,6 +176,38 @@ def add_update(
     """
     capacity = policies.handler_role(author, report)
     handler = capacity is not None
+    status = _status_change(
+        author, report, handler=handler, body=body, status=status, internal=internal
+    )
+    now = utcnow()
+    previous = report.status
+    if status is not None:
+        _move(report, status, now)
+    update = ReportUpdate(
+        report_id=report.id,
+        author_id=author.id,
+        author_role=capacity or AuthorRole.SENDER,
+        body=body.strip(),
+        status_from=previous if status is not None else None,
+        status_to=status,
+        internal=internal,
+        created_at=now,
+    )
+    db.session.add(update)
+    if handler and not internal and report.first_responded_at is None:
+        report.first_responded_at = now
+    report.updated_at = now
+    db.session.flush()
+    _audit_update(author, report, update, handler=handler)
+    signals.report_updated.send(report, update=update)
+    return update
+
+
+def _status_change(
+    author, report: Report, *, handler: bool, body: str, status: str | None, internal: bool
+) -> str | None:
+    """The status the update moves the report to, or None; refuses what the author may not
+    write (the sender: comments only) and an update that says nothing."""
     if not handler and (status is not None or internal):
         raise Forbidden("feedback.reporter_comment_only")
     if not handler and not policies.is_reporter(author, report):
@@ -180,46 +224,36 @@ def add_update(
         raise InvalidInput(
             "feedback.internal_status", errors={"json": {"internal": ["feedback.internal_status"]}}
         )
-    now = utcnow()
+    return status
+
+
+def _move(report: Report, status: str, now) -> None:
+    """The state machine: a change TRANSITIONS allows (else 409), with its timestamps."""
     previous = report.status
-    if status is not None and status != previous:
-        if status not in TRANSITIONS[previous]:
-            raise Conflict("feedback.illegal_transition", current=previous, target=status)
-        report.status = status
-        if status == ReportStatus.RESOLVED:
-            report.resolved_at = now
-        elif status in ReportStatus.FINAL:
-            report.closed_at = now
-        elif status == ReportStatus.IN_PROGRESS and previous == ReportStatus.RESOLVED:
-            report.resolved_at = None
-    update = ReportUpdate(
-        report_id=report.id,
-        author_id=author.id,
-        author_role=capacity or AuthorRole.SENDER,
-        body=body.strip(),
-        status_from=previous if status and status != previous else None,
-        status_to=status if status and status != previous else None,
-        internal=internal,
-        created_at=now,
-    )
-    db.session.add(update)
-    if handler and not internal and report.first_responded_at is None:
-        report.first_responded_at = now
-    report.updated_at = now
-    db.session.flush()
+    if status not in TRANSITIONS[previous]:
+        raise Conflict("feedback.illegal_transition", current=previous, target=status)
+    report.status = status
+    if status == ReportStatus.RESOLVED:
+        report.resolved_at = now
+    elif status in ReportStatus.FINAL:
+        report.closed_at = now
+    elif status == ReportStatus.IN_PROGRESS and previous == ReportStatus.RESOLVED:
+        report.resolved_at = None
+
+
+def _audit_update(author, report: Report, update: ReportUpdate, *, handler: bool) -> None:
+    """A handler's update is audited like every handler's, also when the handler sent the
+    report; the sender's own update of an anonymous report is named nowhere."""
     if handler:
-        # Like every handler's row, also when the handler sent the report.
         audit.record(
             actor=author,
             action="report.update",
             object_type="report",
             object_id=report.id,
-            details={"status": update.status_to, "internal": internal},
+            details={"status": update.status_to, "internal": update.internal},
         )
     elif report.anonymous:
         audit.omit_request_row()
-    signals.report_updated.send(report, update=update)
-    return update
 
 
 def updates_for(user, report: Report):
@@ -249,7 +283,8 @@ def support(*, user, report: Report) -> Report:
 
 
 def record_outcome(*, user, report: Report, solved: bool, satisfaction: int) -> Report:
-    """The reporter says whether a resolved report was solved and how satisfied they are."""
+    """The reporter says whether a resolved report was solved and how satisfied they are:
+    solved, it is closed; not solved, it is in progress again."""
     if not policies.is_reporter(user, report):
         raise Forbidden("http.403")
     if report.status != ReportStatus.RESOLVED:
@@ -260,11 +295,7 @@ def record_outcome(*, user, report: Report, solved: bool, satisfaction: int) -> 
     report.satisfaction = satisfaction
     now = utcnow()
     previous = report.status
-    report.status = ReportStatus.CLOSED if solved else ReportStatus.IN_PROGRESS
-    if solved:
-        report.closed_at = now
-    else:
-        report.resolved_at = None
+    _move(report, ReportStatus.CLOSED if solved else ReportStatus.IN_PROGRESS, now)
     db.session.add(
         ReportUpdate(
             report_id=report.id,

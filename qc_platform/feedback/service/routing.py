@@ -159,28 +159,14 @@ def route(report: Report) -> list[ReportAssignment]:
 
 def reassign(*, actor, report: Report, route_to: str, committee_id: int | None = None) -> Report:
     """Staff move a report: the old assignments end, a new one starts."""
-    # Like routing: only a committee accredited today for the report's complex receives it,
-    # and only custodians that exist (else the report would reach nobody's inbox).
-    if route_to == RouteTo.COMMITTEE:
-        if committee_id:
-            committee = get_committee(committee_id)
-            if not _accredited_for(committee.id, report.complex_id, today_in_milan()):
-                raise Conflict("feedback.committee_not_accredited")
-        else:
-            committee = accredited_committee_for(report.complex_id, today_in_milan())
-            if committee is None:
-                raise Conflict("feedback.no_committee")
-    elif route_to == RouteTo.CUSTODIAN and not accounts.users_with_role(
-        Role.CUSTODIAN, report.complex_id
-    ):
-        raise Conflict("feedback.no_custodian")
+    committee = _receiving_committee(report, route_to, committee_id)
     for assignment in report.assignments:
         assignment.active = False
     report.assignments.append(
         ReportAssignment(
             target=route_to,
             complex_id=report.complex_id,
-            committee_id=committee.id if route_to == RouteTo.COMMITTEE else None,
+            committee_id=committee.id if committee is not None else None,
             reason="reassigned",
         )
     )
@@ -194,6 +180,30 @@ def reassign(*, actor, report: Report, route_to: str, committee_id: int | None =
     )
     signals.report_routed.send(report, assignments=[report.assignments[-1]])
     return report
+
+
+def _receiving_committee(report: Report, route_to: str, committee_id: int | None):
+    """The committee a reassigned report goes to (None unless ``route_to`` is a committee).
+
+    Like routing: only a committee accredited today for the report's complex receives it
+    (the one named, else the one accredited), and only custodians that exist (else the
+    report would reach nobody's inbox): 409 otherwise.
+    """
+    if route_to == RouteTo.CUSTODIAN and not accounts.users_with_role(
+        Role.CUSTODIAN, report.complex_id
+    ):
+        raise Conflict("feedback.no_custodian")
+    if route_to != RouteTo.COMMITTEE:
+        return None
+    if not committee_id:
+        committee = accredited_committee_for(report.complex_id, today_in_milan())
+        if committee is None:
+            raise Conflict("feedback.no_committee")
+        return committee
+    committee = get_committee(committee_id)
+    if not _accredited_for(committee.id, report.complex_id, today_in_milan()):
+        raise Conflict("feedback.committee_not_accredited")
+    return committee
 
 
 # --- who handles a report -----------------------------------------------------------
