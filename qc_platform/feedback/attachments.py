@@ -183,29 +183,34 @@ def clean_image(data: bytes, content_type: str, *, max_pixels: int) -> bytes:
             # Only the header has been read so far.
             if image.width * image.height > max_pixels:
                 raise _too_many_pixels(max_pixels)
-            if pillow_format == "JPEG":
-                # libjpeg scales while decoding (1/2, 1/4, 1/8) as far as the result
-                # still covers the stored size: a big photo never exists at full size.
-                image.draft(None, _fitted(image.size, MAX_STORED_SIDE))
-            image.load()
-            mode = _output_mode(image, pillow_format)
-            pixels = image if image.mode == mode else image.convert(mode)
-            pixels.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))  # reduce(), then resample
-            try:
-                upright = ImageOps.exif_transpose(pixels)
-            except Exception:  # unreadable EXIF: keep the pixels as they are
-                upright = pixels
-            clean = Image.new(mode, upright.size)
-            clean.paste(upright)
-            out = io.BytesIO()
-            clean.save(out, format=pillow_format, **_SAVE_OPTIONS[pillow_format])
-            return out.getvalue()
+            return _pixels_alone(image, pillow_format)
     except DomainError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels(max_pixels) from None
     except Exception:  # Pillow raises many kinds on malformed input
         raise _refuse_image("feedback.attachment_unreadable") from None
+
+
+def _pixels_alone(image: Image.Image, pillow_format: str) -> bytes:
+    """The opened image decoded, shrunk, upright, copied into a new image and encoded."""
+    if pillow_format == "JPEG":
+        # libjpeg scales while decoding (1/2, 1/4, 1/8) as far as the result
+        # still covers the stored size: a big photo never exists at full size.
+        image.draft(None, _fitted(image.size, MAX_STORED_SIDE))
+    image.load()
+    mode = _output_mode(image, pillow_format)
+    pixels = image if image.mode == mode else image.convert(mode)
+    pixels.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))  # reduce(), then resample
+    try:
+        upright = ImageOps.exif_transpose(pixels)
+    except Exception:  # unreadable EXIF: keep the pixels as they are
+        upright = pixels
+    clean = Image.new(mode, upright.size)
+    clean.paste(upright)
+    out = io.BytesIO()
+    clean.save(out, format=pillow_format, **_SAVE_OPTIONS[pillow_format])
+    return out.getvalue()
 
 
 # --- storage ------------------------------------------------------------------------
@@ -290,26 +295,11 @@ def add(*, uploader, report: Report, stream, filename: str | None) -> ReportAtta
     """Attach a file to a report (at most 10): a checked photo, stripped, or a PDF."""
     if not can_attach(uploader, report):
         raise Forbidden("feedback.attach_not_allowed")
-    data = stream.read(MAX_BYTES + 1)
-    if not data:
-        raise InvalidInput(
-            "feedback.attachment_empty", errors={"files": {"file": ["feedback.attachment_empty"]}}
-        )
-    if len(data) > MAX_BYTES:
-        raise FileTooLarge("feedback.attachment_too_large")
-    content_type = sniff_content_type(data)
-    if content_type is None:
-        raise UnsupportedFileType("feedback.attachment_type")
+    data, content_type = _received(stream)
     if content_type != PDF:  # decoded before the report is locked, not while it is
         budget = pixel_budget(current_app.config["QC_MAX_IMAGE_PIXELS"])
         data = clean_image(data, content_type, max_pixels=budget)
-    # The report row is locked (PostgreSQL) so that two uploads cannot both be the 10th.
-    db.session.execute(select(Report.id).where(Report.id == report.id).with_for_update())
-    count = db.session.scalar(
-        select(func.count(ReportAttachment.id)).where(ReportAttachment.report_id == report.id)
-    )
-    if count >= MAX_PER_REPORT:
-        raise Conflict("feedback.too_many_attachments", limit=MAX_PER_REPORT)
+    _lock_with_room_for_one_more(report)
     attachment = ReportAttachment(
         report_id=report.id,
         uploaded_by_id=uploader.id,
@@ -324,17 +314,47 @@ def add(*, uploader, report: Report, stream, filename: str | None) -> ReportAtta
     path = file_path(attachment)
     _keep_only_if_committed(path)
     _write(path, data)
+    _audit_attachment(uploader, report, attachment)
+    return attachment
+
+
+def _received(stream) -> tuple[bytes, str]:
+    """The uploaded bytes (at most ``MAX_BYTES``, read no further) and their real type."""
+    data = stream.read(MAX_BYTES + 1)
+    if not data:
+        raise InvalidInput(
+            "feedback.attachment_empty", errors={"files": {"file": ["feedback.attachment_empty"]}}
+        )
+    if len(data) > MAX_BYTES:
+        raise FileTooLarge("feedback.attachment_too_large")
+    content_type = sniff_content_type(data)
+    if content_type is None:
+        raise UnsupportedFileType("feedback.attachment_type")
+    return data, content_type
+
+
+def _lock_with_room_for_one_more(report: Report) -> None:
+    """The report row is locked (PostgreSQL) so that two uploads cannot both be the 10th."""
+    db.session.execute(select(Report.id).where(Report.id == report.id).with_for_update())
+    count = db.session.scalar(
+        select(func.count(ReportAttachment.id)).where(ReportAttachment.report_id == report.id)
+    )
+    if count >= MAX_PER_REPORT:
+        raise Conflict("feedback.too_many_attachments", limit=MAX_PER_REPORT)
+
+
+def _audit_attachment(uploader, report: Report, attachment: ReportAttachment) -> None:
+    """A handler's file is audited like every handler's; an anonymous sender's is not."""
     if policies.can_handle(uploader, report):
         audit.record(
             actor=uploader,
             action="report.attachment_add",
             object_type="report",
             object_id=report.id,
-            details={"attachment_id": attachment.id, "content_type": content_type},
+            details={"attachment_id": attachment.id, "content_type": attachment.content_type},
         )
     elif report.anonymous:
         audit.omit_request_row()
-    return attachment
 
 
 def for_report(report: Report) -> list[ReportAttachment]:
