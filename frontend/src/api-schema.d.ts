@@ -488,6 +488,153 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/auth/email-change/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The link sent to the new address was opened: it becomes mine (verified), and
+         *     the old address is told.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EmailLinkToken"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The link is unknown, used or expired (one message). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Another account has this address. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/email-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send (again) the link that verifies my address; nothing is sent when it is
+         *     verified already. Until then no notification is e-mailed to it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/email-verification/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The verification link was opened: the address is verified (no sign-in needed:
+         *     the link may be opened on another device).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EmailLinkToken"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The link is unknown, used or expired (one message). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -704,6 +851,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a link to choose a new password. The answer is the same whether the
+         *     address is an account's or not; if it is, a link valid 60 minutes (once) is sent to
+         *     it, to `/reimposta-password?token=…`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordResetRequest"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description Too many requests from this address or for this e-mail. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Choose a new password with the link's token: every session and personal token
+         *     of the person ends (sign in again). A weak password is a 422 and keeps the link.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordResetConfirm"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The link is unknown, used or expired (one message). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/register": {
         parameters: {
             query?: never;
@@ -713,7 +963,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account (every registered user is a resident). */
+        /**
+         * Create an account (every registered user is a resident); a link that verifies
+         *     the address is sent to it.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1313,7 +1566,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["RequestMessageCreate"];
+                    "application/json": components["schemas"]["MessageCreate"];
                 };
             };
             responses: {
@@ -2559,6 +2812,47 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The facts of the privacy notice and the accessibility statement that depend on
+         *     this installation: the data controller and contacts, and how long sessions and
+         *     tokens last.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LegalInfo"];
+                    };
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -4235,7 +4529,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Requests I may see: mine, my complexes' as custodian, all as staff. */
+        /**
+         * Requests I may see, oldest first: mine, my complexes' as custodian, all as staff
+         *     (`mine=false`: the reviewer's queue, without my own).
+         */
         get: {
             parameters: {
                 query?: {
@@ -4245,6 +4542,8 @@ export interface paths {
                     cursor?: string | null;
                     status?: "pending" | "approved" | "rejected" | null;
                     complex_id?: number | null;
+                    /** @description true: only my own requests; false: only other people's (the reviewer's queue); left out: every request I may see. */
+                    mine?: boolean | null;
                 };
                 header?: never;
                 path?: never;
@@ -4341,7 +4640,35 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Withdraw my pending request (someone else's is not found). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    verification_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Already decided: it cannot be withdrawn. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -4411,7 +4738,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject, with an optional note to the requester. */
+        /** Reject, with the reason (`note`, required), which the requester reads. */
         post: {
             parameters: {
                 query?: never;
@@ -4423,7 +4750,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["TenancyDecision"];
+                    "application/json": components["schemas"]["TenancyReject"];
                 };
             };
             responses: {
@@ -4824,6 +5151,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete my account (GDPR erasure), confirmed with my password. Personal data is
+         *     erased at once; what others rely on stays, pseudonymised: the time-bank account and
+         *     its entries (as "Persona cancellata"), my reports (anonymous), audit rows. Every
+         *     session and token ends.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The password is wrong; nothing was erased. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Open obligations to close first (`errors.obligations` names them). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change my display name or language (of the web app, notifications and e-mails). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ProfileUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/users/me/calendar-feed": {
         parameters: {
             query?: never;
@@ -4945,6 +5357,111 @@ export interface paths {
                     content?: never;
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask to change my address: with my password, a link is sent to the new address,
+         *     and the address changes when it is opened (`POST /auth/email-change/confirm`).
+         *     Whether another account has the new address is said only then (409), so that
+         *     this answer tells nobody who has an account.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EmailChange"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                /** @description The password is wrong; nothing changed. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download my personal data (GDPR access and portability), as JSON or as a ZIP
+         *     with my attachments. Rate limited per person (`QC_EXPORT_RATE_LIMIT`).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `json` (default), or `zip` with my attachments. */
+                    format?: "json" | "zip";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Everything the platform holds about me, by module (no secret: no password, session or token hash). `format=zip`: the same JSON (`dati-personali.json`) and my report attachments, as a ZIP. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": string;
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description Too many exports: try again later. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -5101,6 +5618,10 @@ export interface components {
              * @default null
              */
             proposed_time?: string | null;
+        };
+        Accepted: {
+            /** @description What happens next, in the caller's language. */
+            message: string;
         };
         Account: {
             /** @description How much the account can still give. */
@@ -5510,6 +6031,18 @@ export interface components {
         Decline: {
             reason: string;
         };
+        EmailChange: {
+            /**
+             * Format: email
+             * @description Where the confirmation link is sent.
+             */
+            new_email: string;
+            password: string;
+        };
+        EmailLinkToken: {
+            /** @description The `token` of the link in the e-mail. */
+            token: string;
+        };
         Entry: {
             counterparty: components["schemas"]["Counterparty"];
             /** Format: date-time */
@@ -5525,6 +6058,9 @@ export interface components {
         EntryPage: {
             items: components["schemas"]["Entry"][];
             next_cursor: string | null;
+        };
+        Erasure: {
+            password: string;
         };
         Error: {
             /** @description Error code */
@@ -5571,6 +6107,19 @@ export interface components {
         ExchangePage: {
             items: components["schemas"]["Exchange"][];
             next_cursor: string | null;
+        };
+        Export: {
+            /** @description quartieri-connessi-export/1 */
+            format: string;
+            /** Format: date-time */
+            generated_at: string;
+            /** @description By module (accounts, feedback, timebank, …): its data. */
+            modules: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            user_id: number;
         };
         FeedbackStats: {
             /** @description 0–1: of the reports whose first answer was due in the period (deadline already past), those answered by the deadline; null when none. */
@@ -5678,6 +6227,19 @@ export interface components {
             name: string;
             slug: string;
         };
+        LegalInfo: {
+            /** @description Where to report accessibility problems; null: not set yet. */
+            accessibility_contact: string | null;
+            /** @description The data controller. */
+            controller: string;
+            controller_contact: string | null;
+            /** @description The data protection officer's contact; null: not set yet. */
+            dpo_contact: string | null;
+            session_idle_minutes: number;
+            staff_session_idle_minutes: number;
+            token_default_days: number;
+            token_max_days: number;
+        };
         Listing: {
             category: string;
             complex_id: number | null;
@@ -5754,6 +6316,8 @@ export interface components {
             csrf_token: string;
             display_name: string;
             email: string;
+            /** @description The person opened a link sent to the address; until then no notification is e-mailed to it. */
+            email_verified: boolean;
             id: number;
             locale: string;
             roles: components["schemas"]["Role"][];
@@ -5893,7 +6457,21 @@ export interface components {
         };
         PasswordChange: {
             current_password: string;
+            /** @description At least 10 characters, not containing the e-mail's local part or the display name, not a common or easily guessed password; a refusal is a 422 naming the field, with the reason. */
             new_password: string;
+        };
+        PasswordResetConfirm: {
+            /** @description At least 10 characters, not containing the e-mail's local part or the display name, not a common or easily guessed password; a refusal is a 422 naming the field, with the reason. */
+            new_password: string;
+            /** @description The `token` of the link in the e-mail. */
+            token: string;
+        };
+        PasswordResetRequest: {
+            /**
+             * Format: email
+             * @description The account's address (known or not: same answer).
+             */
+            email: string;
         };
         Person: {
             display_name: string;
@@ -5924,6 +6502,15 @@ export interface components {
         PreferencesUpdate: {
             preferences: components["schemas"]["PreferenceChoice"][];
         };
+        ProfileUpdate: {
+            /** @description The name others see. */
+            display_name?: string;
+            /**
+             * @description The language of the web app, notifications and e-mails.
+             * @enum {string}
+             */
+            locale?: "it" | "en";
+        };
         Provider: {
             id: number;
             name: string;
@@ -5948,6 +6535,7 @@ export interface components {
              * @enum {string}
              */
             locale?: "it" | "en";
+            /** @description At least 10 characters, not containing the e-mail's local part or the display name, not a common or easily guessed password; a refusal is a 422 naming the field, with the reason. */
             password: string;
         };
         Registrant: {
@@ -6048,9 +6636,6 @@ export interface components {
              * @default
              */
             preferred_times?: string;
-        };
-        RequestMessageCreate: {
-            body: string;
         };
         ReversalCreate: {
             reason: string;
@@ -6410,9 +6995,18 @@ export interface components {
             /** @default null */
             note?: string | null;
         };
+        TenancyReject: {
+            /** @description The reason, shown to the requester. */
+            note: string;
+        };
         TenancyRequest: {
             complex_id: number;
-            /** @description The tenancy contract code printed on the rent notice. */
+            /**
+             * @description Anything the reviewer should know (optional).
+             * @default null
+             */
+            note?: string | null;
+            /** @description Staircase and flat, or the tenancy contract code printed on the rent notice: what lets the reviewer find the tenancy. */
             tenancy_code: string;
         };
         TenancyVerification: {
@@ -6421,8 +7015,13 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             decided_at: string | null;
+            /** @description The reviewer's note; a rejection's reason. */
             decision_note: string | null;
             id: number;
+            /** @description The requester's note. */
+            note: string | null;
+            /** @description The requester's display name. */
+            readonly requester_name: string;
             /** @enum {string} */
             status: "pending" | "approved" | "rejected";
             tenancy_code: string;

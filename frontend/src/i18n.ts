@@ -141,6 +141,13 @@ const it = {
   footerAbout:
     'Piattaforma del progetto Quartieri Connessi — PON Metro 2014–2020, azione MI1.1.1.a. Comune di Milano.',
   footerApi: 'Documentazione delle API',
+  footerPrivacy: 'Privacy',
+  footerAccessibility: 'Dichiarazione di accessibilità',
+  footerHelp: 'Aiuto',
+  myDataSection: 'I tuoi dati',
+  exportMyData: 'Scarica i tuoi dati (JSON)',
+  exportMyDataZip: 'Scarica i tuoi dati con gli allegati (ZIP)',
+  eraseAccountLink: 'Cancella il tuo account',
   footerNav: 'Collegamenti a piè di pagina',
 }
 
@@ -281,6 +288,13 @@ const en: Record<Key, string> = {
   footerAbout:
     'Platform of the Quartieri Connessi project — PON Metro 2014–2020, action MI1.1.1.a. City of Milan.',
   footerApi: 'API documentation',
+  footerPrivacy: 'Privacy',
+  footerAccessibility: 'Accessibility statement',
+  footerHelp: 'Help',
+  myDataSection: 'Your data',
+  exportMyData: 'Download your data (JSON)',
+  exportMyDataZip: 'Download your data with attachments (ZIP)',
+  eraseAccountLink: 'Delete your account',
   footerNav: 'Footer links',
 }
 

@@ -154,6 +154,9 @@ export function renderFooter(): void {
         <div class="container">
           <nav aria-label="${t('footerNav')}">
             <ul class="it-footer-small-prints-list qc-footer-links">
+              <li><a href="/privacy">${t('footerPrivacy')}</a></li>
+              <li><a href="/accessibilita">${t('footerAccessibility')}</a></li>
+              <li><a href="/aiuto">${t('footerHelp')}</a></li>
               <li><a href="/api/docs">${t('footerApi')}</a></li>
             </ul>
           </nav>

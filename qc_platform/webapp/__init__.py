@@ -3,7 +3,8 @@
 The web app is a static bundle that talks to the public API like any other client.
 The pages of ``pages.json`` get ``index.html`` (a page with a ``head`` gets it with that
 page's server-rendered ``<head>`` additions); files of the build are served as they are,
-gzip-compressed when the client accepts it; anything else is a JSON 404.
+gzip-compressed when the client accepts it; anything else is a 404: the app's own "page not
+found" (in HTML) for a browser navigating to a path outside the API, JSON for everyone else.
 """
 
 from __future__ import annotations
@@ -141,6 +142,37 @@ def asset(directory: str, filename: str):
 @bp.get("/<regex('[A-Za-z0-9_.-]+[.][A-Za-z0-9]+'):filename>")
 def root_file(filename: str):
     return _send(filename)
+
+
+# --- 404 ---------------------------------------------------------------------------------
+# Paths that are never pages: their 404 is always the API's JSON error.
+_NEVER_PAGES = ("/api/", "/socket.io", "/open311/")
+
+
+def _browser_navigation() -> bool:
+    """A browser opening a page (it asks for HTML before anything else), not a script or an
+    API client: fetch() sends */*, which prefers JSON here, and so does no Accept at all."""
+    if request.method not in ("GET", "HEAD") or request.path.startswith(_NEVER_PAGES):
+        return False
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
+@bp.app_errorhandler(NotFound)
+def not_found(error: NotFound):
+    """An unknown web path, opened in a browser: the app, whose router shows "page not
+    found", with the status 404 (for search engines and link checkers too). Anything else,
+    and every API path, keeps the JSON error."""
+    from qc_platform.core.errors import handle_http_exception
+
+    if not _browser_navigation():
+        return handle_http_exception(error)
+    try:
+        response = _send("index.html")
+    except NotFound:  # no web build: the JSON error, then
+        return handle_http_exception(error)
+    response.status_code = 404
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/healthz")

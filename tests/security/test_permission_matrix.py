@@ -696,6 +696,10 @@ MATRIX: dict[str, Case] = {
     "GET /attivita/<int:activity_id>": Case(PUBLIC, lambda w: f"/attivita/{_activity(w)}"),
     "GET /gestione/attivita": Case(PUBLIC, "/gestione/attivita"),
     "GET /kiosk/<slug>": Case(PUBLIC, "/kiosk/boccioni"),
+    "GET /privacy": Case(PUBLIC, "/privacy"),
+    "GET /accessibilita": Case(PUBLIC, "/accessibilita"),
+    "GET /aiuto": Case(PUBLIC, "/aiuto"),
+    "GET /profilo/cancella-account": Case(PUBLIC, "/profilo/cancella-account"),
     "GET /<any('assets', 'swagger-ui', 'icons', 'fonts', 'images'):directory>/<path:filename>": Case(
         PUBLIC, "/assets/app.js"
     ),

@@ -93,3 +93,44 @@ def test_the_client_router_is_built_from_the_table():
         assert module.is_file(), f"{page['path']}: no {module.relative_to(FRONTEND)}"
         exported = rf"^export (async )?(function|const) {page['export']}\b"
         assert re.search(exported, module.read_text(encoding="utf-8"), re.M), page
+
+
+# A browser's navigation (Chromium's Accept header): it asks for HTML first.
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize(
+    "path", ["/pagina-che-non-c-e", "/scambi/miei/altro", "/segnalazioni/abc", "/kiosk"]
+)
+def test_a_browser_opening_an_unknown_page_gets_the_app_with_a_404(client, path):
+    # the app's router then shows its "page not found"; the status tells crawlers too
+    response = client.get(path, headers={"Accept": BROWSER_ACCEPT})
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "<main>app</main>" in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/nothing-here", "/api/v1/feedback/reports/abc", "/api/", "/api/v1/spaces/nowhere"],
+)
+def test_api_paths_keep_the_json_404_even_for_a_browser(client, path):
+    response = client.get(path, headers={"Accept": BROWSER_ACCEPT})
+    assert response.status_code == 404
+    assert response.mimetype == "application/json"
+    assert response.get_json()["code"] == 404
+
+
+@pytest.mark.parametrize("accept", ["*/*", "application/json", "application/json, */*"])
+def test_scripts_asking_for_an_unknown_path_get_the_json_404(client, accept):
+    # fetch() sends */*: a script is never handed a page
+    response = client.get("/pagina-che-non-c-e", headers={"Accept": accept})
+    assert response.status_code == 404
+    assert response.mimetype == "application/json"
+
+
+def test_only_reads_get_the_html_404(client):
+    response = client.post("/pagina-che-non-c-e", headers={"Accept": BROWSER_ACCEPT})
+    assert response.status_code == 404
+    assert response.mimetype == "application/json"

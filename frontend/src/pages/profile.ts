@@ -49,6 +49,13 @@ function profileView(me: Me) {
       <a href="/notifiche">${t('notificationsTitle')}</a> ·
       <a href="/notifiche/preferenze">${t('preferencesTitle')}</a>
     </p>
+    <h2 class="h4 mt-4">${t('myDataSection')}</h2>
+    <ul class="qc-profile-links qc-my-data">
+      <li><a href="/api/v1/users/me/export" download>${t('exportMyData')}</a></li>
+      <li><a href="/api/v1/users/me/export?format=zip" download>${t('exportMyDataZip')}</a></li>
+      <li><a href="/privacy">${t('footerPrivacy')}</a></li>
+      <li><a href="/profilo/cancella-account" class="text-danger">${t('eraseAccountLink')}</a></li>
+    </ul>
     ${canReport(me) || hasInbox(me)
       ? html`<h2 class="h4 mt-4">${t('reportsSection')}</h2>
           <ul class="qc-profile-links">
