@@ -277,3 +277,37 @@ def test_staff_and_custodians_may_erase_themselves_too(client, role):
     who = getattr(w, role)
     assert erase(client, who).status_code == 204
     assert _count(RoleGrant, RoleGrant.user_id == who.id) == 0
+
+
+# --- guessing the password through the erasure -------------------------------------------
+
+
+@pytest.fixture
+def limited_app(database_url, frontend_dist, tmp_path, extension_state):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(
+        database_url,
+        frontend_dist,
+        tmp_path / "limited",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
+        QC_ACCOUNT_LOGIN_RATE_LIMIT="2 per hour",
+    )
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_wrong_passwords_spend_the_accounts_guessing_budget(limited_app):
+    client = limited_app.test_client()
+    erin = person(display_name=NAME)
+    for _ in range(2):
+        refused(erase(client, erin, password="tentativo-sbagliato"), 403)
+    # the budget sign-in and password change share: the right password must wait too
+    refused(erase(client, erin), 429)
+    refused(
+        client.post(f"{API}/auth/login", json={"email": erin.email, "password": TEST_PASSWORD}),
+        429,
+    )
+    assert db.session.get(User, erin.id).display_name == NAME
