@@ -116,8 +116,12 @@ def _seed_demo_users() -> int:
         user = accounts.find_user_by_email(entry["email"])
         if user is not None:
             continue
+        # Demo addresses count as verified, so the demo shows e-mail notifications.
         user = accounts.register(
-            email=entry["email"], password=demo["password"], display_name=entry["display_name"]
+            email=entry["email"],
+            password=demo["password"],
+            display_name=entry["display_name"],
+            email_verified=True,
         )
         created += 1
         for grant in entry["roles"]:
@@ -139,20 +143,30 @@ def _seed_demo_users() -> int:
 
 @qc.command("create-admin")
 @click.option("--email", required=True)
-@click.option("--password", required=True, help="At least 10 characters.")
+@click.option(
+    "--password",
+    required=True,
+    help="At least 10 characters, not containing the e-mail's first part, not easy to guess.",
+)
 @transactional
 def create_admin(email: str, password: str) -> None:
     """Create an admin, or promote an existing user to admin."""
     from marshmallow import ValidationError
 
     from qc_platform.accounts import service as accounts
+    from qc_platform.accounts.passwords import WeakPassword
     from qc_platform.accounts.schemas import RegisterSchema
+    from qc_platform.core.i18n import translate
 
     try:
         RegisterSchema().load({"email": email, "password": password, "display_name": "Admin"})
     except ValidationError as error:
         raise click.BadParameter(json.dumps(error.messages, ensure_ascii=False)) from None
-    user = accounts.ensure_admin(email=email, password=password)
+    try:
+        user = accounts.ensure_admin(email=email, password=password)
+    except WeakPassword as weak:
+        reason = " / ".join(translate(weak.message_key, locale) for locale in ("it", "en"))
+        raise click.BadParameter(reason, param_hint="--password") from None
     click.echo(f"Admin ready: {user.email} (id {user.id}).")
 
 

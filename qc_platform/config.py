@@ -159,6 +159,16 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict:
         "QC_ACTIVITIES_HORIZON_DAYS": int(env.get("QC_ACTIVITIES_HORIZON_DAYS", "120")),
         "QC_ACTIVITIES_MAX_SESSIONS": int(env.get("QC_ACTIVITIES_MAX_SESSIONS", "500")),
         "QC_REGISTER_RATE_LIMIT": env.get("QC_REGISTER_RATE_LIMIT", "5 per minute;30 per hour"),
+        # Password reset requests: per client address, and per address to reset (known or
+        # not, so that a 429 tells nothing about accounts).
+        "QC_PASSWORD_RESET_RATE_LIMIT": env.get(
+            "QC_PASSWORD_RESET_RATE_LIMIT", "5 per minute;20 per hour"
+        ),
+        "QC_PASSWORD_RESET_EMAIL_RATE_LIMIT": env.get(
+            "QC_PASSWORD_RESET_EMAIL_RATE_LIMIT", "3 per hour;10 per day"
+        ),
+        # Verification links and e-mail changes a signed-in person may ask for.
+        "QC_EMAIL_LINK_RATE_LIMIT": env.get("QC_EMAIL_LINK_RATE_LIMIT", "5 per hour;20 per day"),
         # GET /users/me/export (GDPR access), per person: building it reads everything.
         "QC_EXPORT_RATE_LIMIT": env.get("QC_EXPORT_RATE_LIMIT", "5 per hour;20 per day"),
         # The privacy notice (/privacy) and the accessibility statement (/accessibilita):

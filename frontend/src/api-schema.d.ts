@@ -6467,10 +6467,7 @@ export interface components {
             token: string;
         };
         PasswordResetRequest: {
-            /**
-             * Format: email
-             * @description The account's address (known or not: same answer).
-             */
+            /** @description The account's address (known or not: same answer). */
             email: string;
         };
         Person: {

@@ -59,6 +59,7 @@ const it = {
   password: 'Password',
   signInSubmit: 'Accedi',
   noAccount: 'Non hai ancora un account?',
+  forgotPasswordLink: 'Password dimenticata?',
   registerLink: 'Registrati',
   signedOut: 'Sei uscito dal tuo account.',
 
@@ -66,7 +67,8 @@ const it = {
   registerIntro: 'Crea un account per prenotare le attività e usare i servizi degli spazi.',
   displayName: 'Nome visualizzato',
   displayNameHelp: 'Il nome che vedranno gli altri utenti.',
-  passwordHelp: 'Almeno 10 caratteri.',
+  passwordHelp:
+    'Almeno 10 caratteri, senza il tuo nome né la parte della tua e-mail prima della @, e non facile da indovinare: evita parole singole, date e sequenze come 12345. Tre o quattro parole che non c’entrano tra loro vanno bene.',
   passwordTooShort: 'La password deve avere almeno 10 caratteri.',
   invalidEmail: 'Inserisci un indirizzo email valido.',
   language: 'Lingua',
@@ -208,6 +210,7 @@ const en: Record<Key, string> = {
   password: 'Password',
   signInSubmit: 'Sign in',
   noAccount: 'No account yet?',
+  forgotPasswordLink: 'Forgot your password?',
   registerLink: 'Register',
   signedOut: 'You have signed out.',
 
@@ -215,7 +218,8 @@ const en: Record<Key, string> = {
   registerIntro: 'Create an account to book activities and use the spaces’ services.',
   displayName: 'Display name',
   displayNameHelp: 'The name other users will see.',
-  passwordHelp: 'At least 10 characters.',
+  passwordHelp:
+    'At least 10 characters, without your name or the part of your e-mail before the @, and not easy to guess: avoid single words, dates and sequences such as 12345. Three or four unrelated words are fine.',
   passwordTooShort: 'The password must be at least 10 characters long.',
   invalidEmail: 'Enter a valid email address.',
   language: 'Language',

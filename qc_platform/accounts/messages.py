@@ -64,5 +64,59 @@ register_messages(
             "it": "La password deve avere almeno 10 caratteri.",
             "en": "The password must be at least 10 characters long.",
         },
+        "accounts.password_contains_email": {
+            "it": "La password non deve contenere la prima parte del tuo indirizzo e-mail "
+            "(quella prima della @).",
+            "en": "The password must not contain the first part of your e-mail address "
+            "(the part before the @).",
+        },
+        "accounts.password_contains_name": {
+            "it": "La password non deve contenere il tuo nome.",
+            "en": "The password must not contain your name.",
+        },
+        "accounts.password_too_common": {
+            "it": "Questa password è troppo comune o facile da indovinare. Evita parole "
+            "singole, nomi, date, sequenze come 12345 o qwerty e ripetizioni: unisci "
+            "invece tre o quattro parole che non c'entrano tra loro.",
+            "en": "This password is too common or easy to guess. Avoid single words, "
+            "names, dates, sequences such as 12345 or qwerty, and repetitions: join three "
+            "or four unrelated words instead.",
+        },
+        "accounts.link_invalid": {
+            "it": "Questo collegamento non è valido: è scaduto, è già stato usato o è "
+            "incompleto. Chiedine uno nuovo.",
+            "en": "This link is not valid: it has expired, it has been used already or it "
+            "is incomplete. Ask for a new one.",
+        },
+        "accounts.password_reset_sent": {
+            "it": "Se l'indirizzo è quello di un account, tra poco riceverai un'e-mail con un "
+            "collegamento per scegliere una nuova password, valido 60 minuti. Controlla anche "
+            "la posta indesiderata.",
+            "en": "If the address belongs to an account, you will soon receive an e-mail with "
+            "a link to choose a new password, valid for 60 minutes. Check your spam folder "
+            "too.",
+        },
+        "accounts.verification_sent": {
+            "it": "Ti abbiamo inviato un'e-mail con il collegamento per confermare l'indirizzo.",
+            "en": "We have sent you an e-mail with the link to confirm your address.",
+        },
+        "accounts.already_verified": {
+            "it": "Il tuo indirizzo e-mail è già confermato.",
+            "en": "Your e-mail address is already confirmed.",
+        },
+        "accounts.email_change_sent": {
+            "it": "Ti abbiamo inviato un collegamento al nuovo indirizzo: aprilo da lì per "
+            "completare il cambio. Fino ad allora resta valido l'indirizzo attuale.",
+            "en": "We have sent a link to the new address: open it from there to complete the "
+            "change. Until then your current address stays.",
+        },
+        "accounts.email_unchanged": {
+            "it": "È già il tuo indirizzo e-mail.",
+            "en": "This is already your e-mail address.",
+        },
+        "accounts.email_taken_by_another": {
+            "it": "Questo indirizzo è già usato da un altro account: non può diventare il tuo.",
+            "en": "Another account already uses this address: it cannot become yours.",
+        },
     }
 )

@@ -35,6 +35,13 @@ class User(TimestampMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(2), default="it", nullable=False)
     is_active: Mapped[bool] = mapped_column(default=True, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the person showed the address is theirs (a link sent there was opened); None
+    # until then. E-mail notifications go only to verified addresses.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user",
@@ -145,6 +152,39 @@ class UserSession(db.Model):
     device: Mapped[str | None] = mapped_column(String(60))
 
     user: Mapped[User] = relationship(lazy="raise")
+
+
+class EmailTokenPurpose:
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a password
+    EMAIL_VERIFICATION = "email_verification"
+    EMAIL_CHANGE = "email_change"
+    ALL = (PASSWORD_RESET, EMAIL_VERIFICATION, EMAIL_CHANGE)
+
+
+class EmailToken(db.Model):
+    """A single-use link sent by e-mail: a password reset, an address's verification, or
+    the confirmation of a new address. Only its SHA-256 is stored (the clear token is in
+    the e-mail only). ``email`` is the address it was sent to (for a change, the new one):
+    the link is good only while that is still the point (the account's address has not
+    changed since, or for a change, the new address is still free)."""
+
+    __tablename__ = "email_tokens"
+    __table_args__ = (
+        CheckConstraint(
+            "purpose IN ('password_reset', 'email_verification', 'email_change')",
+            name="purpose",
+        ),
+        Index("ix_email_tokens_user_id_purpose", "user_id", "purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    purpose: Mapped[str] = mapped_column(String(20), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    email: Mapped[str] = mapped_column(String(254), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class TenancyStatus:

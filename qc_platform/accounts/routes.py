@@ -18,6 +18,9 @@ from qc_platform.accounts import (
 )
 from qc_platform.accounts.models import ApiToken, TenancyVerification, UserSession
 from qc_platform.accounts.schemas import (
+    AcceptedSchema,
+    EmailChangeSchema,
+    EmailLinkTokenSchema,
     ErasureSchema,
     ExportQueryArgsSchema,
     ExportSchema,
@@ -27,6 +30,8 @@ from qc_platform.accounts.schemas import (
     LoginSchema,
     MeSchema,
     PasswordChangeSchema,
+    PasswordResetConfirmSchema,
+    PasswordResetRequestSchema,
     RegisterSchema,
     SessionSchema,
     TenancyDecisionSchema,
@@ -41,7 +46,8 @@ from qc_platform.accounts.schemas import (
 from qc_platform.accounts.service import erasure, export
 from qc_platform.core.csrf import csrf_exempt, csrf_token, reset_csrf_token
 from qc_platform.core.errors import Forbidden, NotFound
-from qc_platform.core.limits import per_user
+from qc_platform.core.i18n import translate
+from qc_platform.core.limits import per_user, per_user_limit
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
 from qc_platform.core.permissions import Role, login_required, require_login
 from qc_platform.extensions import db, limiter
@@ -122,8 +128,9 @@ class Register(MethodView):
     @blp.response(201, UserSchema)
     @blp.alt_response(409, description="An account with this e-mail exists.")
     def post(self, data):
-        """Create an account (every registered user is a resident)."""
-        return service.register(**data)
+        """Create an account (every registered user is a resident); a link that verifies
+        the address is sent to it."""
+        return service.sign_up(**data)
 
 
 @blp.route("/auth/login")
@@ -215,6 +222,116 @@ class Password(MethodView):
             auth.note_failed_password(via="password", user_id=user.id, actor=user)
             raise
         auth.renew_current_session()
+
+
+# --- links sent by e-mail: password reset, address verification, address change --------
+
+
+def _accepted(message_key: str):
+    return {"message": translate(message_key)}
+
+
+def _reset_target() -> str:
+    """The address to reset, as a keyed hash (known or not: counted all the same)."""
+    key = _account_in_body()
+    return "reset-" + key if key else ""
+
+
+@blp.route("/auth/password-reset")
+class PasswordReset(MethodView):
+    @csrf_exempt
+    @limiter.limit(lambda: current_app.config["QC_PASSWORD_RESET_RATE_LIMIT"])
+    @limiter.limit(
+        lambda: current_app.config["QC_PASSWORD_RESET_EMAIL_RATE_LIMIT"],
+        key_func=_reset_target,
+        scope="password-reset-email",
+        exempt_when=lambda: not _reset_target(),
+    )
+    @blp.arguments(PasswordResetRequestSchema)
+    @blp.response(202, AcceptedSchema)
+    @blp.alt_response(429, description="Too many requests from this address or for this e-mail.")
+    def post(self, data):
+        """Ask for a link to choose a new password. The answer is the same whether the
+        address is an account's or not; if it is, a link valid 60 minutes (once) is sent to
+        it, to `/reimposta-password?token=…`."""
+        service.request_password_reset(email=data["email"])
+        return _accepted("accounts.password_reset_sent")
+
+
+@blp.route("/auth/password-reset/confirm")
+class PasswordResetConfirm(MethodView):
+    @csrf_exempt
+    @limiter.limit(_login_limit)
+    @blp.arguments(PasswordResetConfirmSchema)
+    @blp.response(204)
+    @blp.alt_response(400, description="The link is unknown, used or expired (one message).")
+    def post(self, data):
+        """Choose a new password with the link's token: every session and personal token
+        of the person ends (sign in again). A weak password is a 422 and keeps the link."""
+        service.confirm_password_reset(token=data["token"], new_password=data["new_password"])
+
+
+@blp.route("/auth/email-verification")
+class EmailVerification(MethodView):
+    @login_required
+    @per_user_limit("QC_EMAIL_LINK_RATE_LIMIT", scope="email-link")
+    @blp.response(202, AcceptedSchema)
+    def post(self):
+        """Send (again) the link that verifies my address; nothing is sent when it is
+        verified already. Until then no notification is e-mailed to it."""
+        sent = service.send_verification(user=require_login())
+        return _accepted("accounts.verification_sent" if sent else "accounts.already_verified")
+
+
+@blp.route("/auth/email-verification/confirm")
+class EmailVerificationConfirm(MethodView):
+    @csrf_exempt
+    @limiter.limit(_login_limit)
+    @blp.arguments(EmailLinkTokenSchema)
+    @blp.response(204)
+    @blp.alt_response(400, description="The link is unknown, used or expired (one message).")
+    def post(self, data):
+        """The verification link was opened: the address is verified (no sign-in needed:
+        the link may be opened on another device)."""
+        service.confirm_email_verification(token=data["token"])
+
+
+@blp.route("/users/me/email")
+class MyEmail(MethodView):
+    @_account_limit(_account_signed_in)
+    @login_required
+    @per_user_limit("QC_EMAIL_LINK_RATE_LIMIT", scope="email-link")
+    @blp.arguments(EmailChangeSchema)
+    @blp.response(202, AcceptedSchema)
+    @blp.alt_response(403, description="The password is wrong; nothing changed.")
+    def post(self, data):
+        """Ask to change my address: with my password, a link is sent to the new address,
+        and the address changes when it is opened (`POST /auth/email-change/confirm`).
+        Whether another account has the new address is said only then (409), so that
+        this answer tells nobody who has an account."""
+        user = require_login()
+        try:
+            service.request_email_change(
+                user=user, new_email=data["new_email"], password=data["password"]
+            )
+        except service.WrongPasswordForEmail:
+            auth.note_failed_password(via="email_change", user_id=user.id, actor=user)
+            raise
+        return _accepted("accounts.email_change_sent")
+
+
+@blp.route("/auth/email-change/confirm")
+class EmailChangeConfirm(MethodView):
+    @csrf_exempt
+    @limiter.limit(_login_limit)
+    @blp.arguments(EmailLinkTokenSchema)
+    @blp.response(204)
+    @blp.alt_response(400, description="The link is unknown, used or expired (one message).")
+    @blp.alt_response(409, description="Another account has this address.")
+    def post(self, data):
+        """The link sent to the new address was opened: it becomes mine (verified), and
+        the old address is told."""
+        service.confirm_email_change(token=data["token"])
 
 
 @blp.route("/auth/me")

@@ -15,6 +15,27 @@ Email = lambda **kw: fields.Email(  # noqa: E731 - a field factory, read like a 
     required=True, validate=validate.Length(max=254), **kw
 )
 
+PASSWORD_RULES = (
+    f"At least {MIN_PASSWORD_LENGTH} characters, not containing the e-mail's local part or "
+    "the display name, not a common or easily guessed password; a refusal is a 422 naming "
+    "the field, with the reason."
+)
+
+
+def NewPassword(**kw):  # noqa: N802 - a field factory, read like a field
+    """A password being set: its length here, the rest of the policy in the service (it
+    needs the person's e-mail and name)."""
+    return fields.String(
+        required=True,
+        load_only=True,
+        validate=[
+            validate.Length(min=MIN_PASSWORD_LENGTH, error="accounts.password_too_short"),
+            validate.Length(max=MAX_PASSWORD_LENGTH),
+        ],
+        metadata={"description": PASSWORD_RULES},
+        **kw,
+    )
+
 
 class RoleSchema(Schema):
     role = fields.String(required=True, metadata={"enum": [r.value for r in Role]})
@@ -61,10 +82,18 @@ class UserSchema(Schema):
         }
         data["roles"] = roles_of(user)
         data["csrf_token"] = getattr(user, "csrf_token", None)
+        data["email_verified"] = user.email_verified
         return data
 
 
 class MeSchema(UserSchema):
+    email_verified = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "The person opened a link sent to the address; until then no "
+            "notification is e-mailed to it."
+        },
+    )
     csrf_token = fields.String(
         required=True,
         metadata={"description": "Send as `X-CSRF-Token` on unsafe cookie-authenticated requests."},
@@ -73,11 +102,7 @@ class MeSchema(UserSchema):
 
 class RegisterSchema(Schema):
     email = Email()
-    password = fields.String(
-        required=True,
-        load_only=True,
-        validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH),
-    )
+    password = NewPassword()
     display_name = SingleLineString(
         required=True, validate=[validate.Length(min=1, max=80), not_blank]
     )
@@ -124,10 +149,41 @@ class PasswordChangeSchema(Schema):
     current_password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH)
     )
-    new_password = fields.String(
+    new_password = NewPassword()
+
+
+class PasswordResetRequestSchema(Schema):
+    # As typed at sign-in (spaces and case do not matter), and not checked further: any
+    # text gets the same answer as an address that is nobody's.
+    email = SingleLineString(
         required=True,
-        load_only=True,
-        validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH),
+        validate=validate.Length(min=1, max=254),
+        metadata={"description": "The account's address (known or not: same answer)."},
+    )
+
+
+class EmailLinkTokenSchema(Schema):
+    token = SingleLineString(
+        required=True,
+        validate=validate.Length(min=1, max=512),
+        metadata={"description": "The `token` of the link in the e-mail."},
+    )
+
+
+class PasswordResetConfirmSchema(EmailLinkTokenSchema):
+    new_password = NewPassword()
+
+
+class EmailChangeSchema(Schema):
+    new_email = Email(metadata={"description": "Where the confirmation link is sent."})
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH)
+    )
+
+
+class AcceptedSchema(Schema):
+    message = fields.String(
+        required=True, metadata={"description": "What happens next, in the caller's language."}
     )
 
 

@@ -11,7 +11,8 @@ __all__ = ["init_app", "notify", "register_kind"]
 
 
 def init_app(app) -> None:
-    # Importing registers the Socket.IO handlers and the receivers of accounts' signals.
-    from qc_platform.notifications import account_events, gdpr, live  # noqa: F401
+    # Importing registers the Socket.IO handlers and the receivers of accounts' signals
+    # (its notifications, and the e-mails about the account itself).
+    from qc_platform.notifications import account_emails, account_events, gdpr, live  # noqa: F401
 
     gdpr.register()

@@ -102,9 +102,11 @@ def _queue_emails(created: list[Notification], users: dict[int, User]) -> list[O
     for kind, notifications in by_kind.items():
         recipients = wants_email([n.user_id for n in notifications], kind)
         for notification in notifications:
-            if notification.user_id not in recipients:
-                continue
             user = users[notification.user_id]
+            # Only to an address its owner has shown is theirs: an unverified one may be
+            # mistyped, or someone else's (it still gets the links that verify it).
+            if notification.user_id not in recipients or not user.email_verified:
+                continue
             link = f"\n\n{base_url}{notification.link}" if notification.link else ""
             footer = translate(
                 "notifications.email.footer", user.locale, url=f"{base_url}/notifiche/preferenze"

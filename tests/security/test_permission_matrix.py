@@ -125,6 +125,16 @@ def _resident_token(w: World) -> int:
     return token.id
 
 
+def _email_link(w: World, purpose: str, email: str | None = None) -> str:
+    """The token of a link e-mailed to the resident (a reset, a verification, a change)."""
+    from qc_platform.accounts.service import email_tokens
+
+    resident = w.users["resident"]
+    token = email_tokens.issue(user=resident, purpose=purpose, email=email or resident.email)
+    persist()
+    return token
+
+
 def _resident_session(w: World) -> int:
     user_session, _ = accounts.start_session(user=w.users["resident"], user_agent=None)
     persist()
@@ -666,6 +676,9 @@ MATRIX: dict[str, Case] = {
     # --- web app, docs, health --------------------------------------------------
     "GET /": Case(PUBLIC, "/"),
     "GET /accedi": Case(PUBLIC, "/accedi"),
+    "GET /password-dimenticata": Case(PUBLIC, "/password-dimenticata"),
+    "GET /reimposta-password": Case(PUBLIC, "/reimposta-password?token=x"),
+    "GET /verifica-email": Case(PUBLIC, "/verifica-email?token=x"),
     "GET /registrati": Case(PUBLIC, "/registrati"),
     "GET /profilo": Case(PUBLIC, "/profilo"),
     "GET /spazi/<slug>": Case(PUBLIC, "/spazi/boccioni"),
@@ -755,6 +768,36 @@ MATRIX: dict[str, Case] = {
         expect(204, anonymous=401),
         "/api/v1/auth/password",
         {"current_password": TEST_PASSWORD, "new_password": "una-password-nuova"},
+    ),
+    # Links e-mailed to the resident: whoever holds one may use it (it is the credential).
+    "POST /api/v1/auth/password-reset": Case(
+        expect(202), "/api/v1/auth/password-reset", lambda w: {"email": w.users["resident"].email}
+    ),
+    "POST /api/v1/auth/password-reset/confirm": Case(
+        expect(204),
+        "/api/v1/auth/password-reset/confirm",
+        lambda w: {
+            "token": _email_link(w, "password_reset"),
+            "new_password": "una-password-nuova",
+        },
+    ),
+    "POST /api/v1/auth/email-verification": Case(
+        expect(202, anonymous=401), "/api/v1/auth/email-verification"
+    ),
+    "POST /api/v1/auth/email-verification/confirm": Case(
+        expect(204),
+        "/api/v1/auth/email-verification/confirm",
+        lambda w: {"token": _email_link(w, "email_verification")},
+    ),
+    "POST /api/v1/users/me/email": Case(
+        expect(202, anonymous=401),
+        "/api/v1/users/me/email",
+        lambda w: {"new_email": f"nuovo{_n()}@example.org", "password": TEST_PASSWORD},
+    ),
+    "POST /api/v1/auth/email-change/confirm": Case(
+        expect(204),
+        "/api/v1/auth/email-change/confirm",
+        lambda w: {"token": _email_link(w, "email_change", f"cambio{_n()}@example.org")},
     ),
     "DELETE /api/v1/auth/tokens/<int:token_id>": Case(
         expect(404, anonymous=401, resident=204),

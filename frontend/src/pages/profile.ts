@@ -27,6 +27,7 @@ function profileView(me: Me) {
   const language = isLang(me.locale) ? LANGUAGE_NAMES[me.locale] : me.locale
   return html`<div class="container py-4 qc-narrow">
     <h1>${t('profileTitle')}</h1>
+    <div class="qc-email-banner"></div>
     <div class="qc-profile-status" aria-live="assertive" aria-atomic="true"></div>
     <dl class="qc-facts qc-profile">
       <div><dt>${t('displayName')}</dt><dd class="qc-display-name">${me.display_name}</dd></div>
@@ -71,6 +72,7 @@ function profileView(me: Me) {
             <li><a href="/gestione/comitati">${t('committeesLink')}</a></li>
           </ul>`
       : ''}
+    <div class="qc-account"></div>
     <button type="button" class="btn btn-outline-primary mt-4 qc-signout">
       ${icon('it-logout', 'icon-primary icon-sm')} <span>${t('signOut')}</span>
     </button>
@@ -94,6 +96,10 @@ export async function profilePage({ main, signal }: PageContext): Promise<void> 
     return
   }
   setHtml(main, profileView(me))
+  // password, e-mail and its confirmation: a chunk of their own, in place before "ready"
+  const { mountAccount } = await import('../account/profile')
+  if (signal.aborted) return
+  mountAccount(me, main.querySelector('.qc-email-banner'), main.querySelector('.qc-account'))
   const button = main.querySelector<HTMLButtonElement>('.qc-signout')
   button?.addEventListener('click', () => {
     button.disabled = true

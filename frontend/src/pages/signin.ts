@@ -45,6 +45,7 @@ export async function signInPage({ main, flash }: PageContext): Promise<void> {
         })}
         <button type="submit" class="btn btn-primary">${t('signInSubmit')}</button>
       </form>
+      <p class="mt-3"><a href="/password-dimenticata">${t('forgotPasswordLink')}</a></p>
       <p class="mt-4">${t('noAccount')} <a href="/registrati">${t('registerLink')}</a></p>
     </div>`,
   )

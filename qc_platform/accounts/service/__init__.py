@@ -3,11 +3,24 @@
 One file per concern; each imports only the ones before it (sessions, users, tokens,
 grants, tenancy). Services add and flush; the request boundary commits."""
 
+from qc_platform.accounts.service.email_address import (
+    WrongPasswordForEmail,
+    confirm_email_change,
+    confirm_email_verification,
+    request_email_change,
+    send_verification,
+    sign_up,
+)
+from qc_platform.accounts.service.email_tokens import InvalidLink
 from qc_platform.accounts.service.grants import (
     ensure_admin,
     get_grant,
     grant_role,
     revoke_role,
+)
+from qc_platform.accounts.service.password_reset import (
+    confirm_password_reset,
+    request_password_reset,
 )
 from qc_platform.accounts.service.sessions import (
     SESSION_TOUCH_INTERVAL,
@@ -56,6 +69,7 @@ from qc_platform.accounts.service.users import (
 __all__ = [
     "BadCredentials",
     "DEFAULT_TOKEN_DAYS",
+    "InvalidLink",
     "MAX_TOKEN_DAYS",
     "ResumedSession",
     "SESSION_TOUCH_INTERVAL",
@@ -63,8 +77,12 @@ __all__ = [
     "TOKEN_PREFIX",
     "TOKEN_TOUCH_INTERVAL_SECONDS",
     "WrongPassword",
+    "WrongPasswordForEmail",
     "authenticate",
     "change_password",
+    "confirm_email_change",
+    "confirm_email_verification",
+    "confirm_password_reset",
     "create_token",
     "decide_tenancy",
     "device_summary",
@@ -83,12 +101,16 @@ __all__ = [
     "normalise_email",
     "register",
     "renew_session_secret",
+    "request_email_change",
+    "request_password_reset",
     "request_tenancy",
     "resume_session",
     "revoke_role",
     "revoke_token",
+    "send_verification",
     "sessions_of",
     "set_password",
+    "sign_up",
     "start_session",
     "tokens_of",
     "user_for_token",
