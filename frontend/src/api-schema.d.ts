@@ -1566,7 +1566,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["MessageCreate"];
+                    "application/json": components["schemas"]["RequestMessageCreate"];
                 };
             };
             responses: {
@@ -6633,6 +6633,9 @@ export interface components {
              * @default
              */
             preferred_times?: string;
+        };
+        RequestMessageCreate: {
+            body: string;
         };
         ReversalCreate: {
             reason: string;

@@ -45,8 +45,16 @@ register_messages(
             "en": "You are already recognised as a tenant of this complex.",
         },
         "accounts.tenancy_pending": {
-            "it": "Hai già una richiesta in attesa per questo complesso.",
-            "en": "You already have a pending request for this complex.",
+            "it": "Hai già una richiesta in attesa. Per cambiarla, ritirala dal tuo profilo e fanne una nuova.",
+            "en": "You already have a pending request. To change it, withdraw it from your profile and ask again.",
+        },
+        "accounts.tenancy_not_pending": {
+            "it": "Questa richiesta è già stata decisa: non si può più ritirare.",
+            "en": "This request has already been decided: it can no longer be withdrawn.",
+        },
+        "accounts.rejection_reason": {
+            "it": "Scrivi il motivo: la persona lo leggerà.",
+            "en": "Write the reason: the person will read it.",
         },
         "accounts.tenancy_decided": {
             "it": "Questa richiesta è già stata decisa.",

@@ -221,6 +221,8 @@ class TenancyVerification(TimestampMixin, db.Model):
         ForeignKey("complexes.id", ondelete="CASCADE"), nullable=False
     )
     tenancy_code: Mapped[str] = mapped_column(String(64), nullable=False)
+    # What the requester adds for the reviewer ("I moved in last month"), optional.
+    note: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(10), default=TenancyStatus.PENDING, nullable=False)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -32,10 +32,12 @@ from qc_platform.accounts.schemas import (
     PasswordChangeSchema,
     PasswordResetConfirmSchema,
     PasswordResetRequestSchema,
+    ProfileUpdateSchema,
     RegisterSchema,
     SessionSchema,
     TenancyDecisionSchema,
     TenancyQueryArgsSchema,
+    TenancyRejectSchema,
     TenancyRequestSchema,
     TenancyVerificationSchema,
     TokenCreatedSchema,
@@ -343,6 +345,16 @@ class Me(MethodView):
         return _me(require_login())
 
 
+@blp.route("/users/me")
+class UsersMe(MethodView):
+    @login_required
+    @blp.arguments(ProfileUpdateSchema)
+    @blp.response(200, UserSchema)
+    def patch(self, data):
+        """Change my display name or language (of the web app, notifications and e-mails)."""
+        return service.update_profile(user=require_login(), **data)
+
+
 @blp.route("/auth/tokens")
 class Tokens(MethodView):
     @limiter.limit(_login_limit)
@@ -430,13 +442,12 @@ class TenancyVerifications(MethodView):
     @blp.arguments(TenancyQueryArgsSchema, location="query", as_kwargs=True)
     @blp.arguments(PaginationArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, page_schema(TenancyVerificationSchema))
-    def get(self, status, complex_id, limit, cursor):
-        """Requests I may see: mine, my complexes' as custodian, all as staff."""
-        query = policies.visible_tenancy_verifications(require_login())
-        if status:
-            query = query.where(TenancyVerification.status == status)
-        if complex_id:
-            query = query.where(TenancyVerification.complex_id == complex_id)
+    def get(self, status, complex_id, mine, limit, cursor):
+        """Requests I may see, oldest first: mine, my complexes' as custodian, all as staff
+        (`mine=false`: the reviewer's queue, without my own)."""
+        query = service.search_tenancy_verifications(
+            viewer=require_login(), status=status, complex_id=complex_id, mine=mine
+        )
         return paginate(query, keys=[TenancyVerification.id], limit=limit, cursor=cursor)
 
 
@@ -454,6 +465,14 @@ class TenancyVerificationItem(MethodView):
     def get(self, verification_id):
         """One request (its requester, the custodians of the complex, staff)."""
         return _load_verification(require_login(), verification_id)
+
+    @login_required
+    @blp.response(204)
+    @blp.alt_response(409, description="Already decided: it cannot be withdrawn.")
+    def delete(self, verification_id):
+        """Withdraw my pending request (someone else's is not found)."""
+        user = require_login()
+        service.withdraw_tenancy(user=user, verification=_load_verification(user, verification_id))
 
 
 def _decide(verification_id, data, approve: bool):
@@ -480,11 +499,11 @@ class TenancyApprove(MethodView):
 @blp.route("/tenancy-verifications/<int:verification_id>/reject")
 class TenancyReject(MethodView):
     @login_required
-    @blp.arguments(TenancyDecisionSchema)
+    @blp.arguments(TenancyRejectSchema)
     @blp.response(200, TenancyVerificationSchema)
     @blp.alt_response(409, description="Already decided.")
     def post(self, data, verification_id):
-        """Reject, with an optional note to the requester."""
+        """Reject, with the reason (`note`, required), which the requester reads."""
         return _decide(verification_id, data, approve=False)
 
 

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, pre_dump, validate
 
 from qc_platform.accounts import auth
 from qc_platform.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from qc_platform.accounts.service import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
+from qc_platform.accounts.service import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, get_user
 from qc_platform.core.i18n import LOCALES
 from qc_platform.core.permissions import Role, ScopeType
 from qc_platform.core.schemas import MultiLineString, SingleLineString, not_blank
@@ -210,12 +210,32 @@ class SessionSchema(Schema):
     )
 
 
+class ProfileUpdateSchema(Schema):
+    display_name = SingleLineString(
+        validate=[validate.Length(min=1, max=80), not_blank],
+        metadata={"description": "The name others see."},
+    )
+    locale = fields.String(
+        validate=validate.OneOf(LOCALES),
+        metadata={"description": "The language of the web app, notifications and e-mails."},
+    )
+
+
 class TenancyRequestSchema(Schema):
     complex_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
     tenancy_code = SingleLineString(
         required=True,
         validate=[validate.Length(min=1, max=64), not_blank],
-        metadata={"description": "The tenancy contract code printed on the rent notice."},
+        metadata={
+            "description": "Staircase and flat, or the tenancy contract code printed on the "
+            "rent notice: what lets the reviewer find the tenancy."
+        },
+    )
+    note = MultiLineString(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "Anything the reviewer should know (optional)."},
     )
 
 
@@ -223,22 +243,53 @@ class TenancyDecisionSchema(Schema):
     note = MultiLineString(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
+class TenancyRejectSchema(Schema):
+    note = MultiLineString(
+        required=True,
+        validate=[validate.Length(min=1, max=500), not_blank],
+        metadata={"description": "The reason, shown to the requester."},
+    )
+
+
 class TenancyQueryArgsSchema(Schema):
     status = fields.String(
         load_default=None, validate=validate.OneOf(["pending", "approved", "rejected"])
     )
     complex_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    mine = fields.Boolean(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "true: only my own requests; false: only other people's (the "
+            "reviewer's queue); left out: every request I may see."
+        },
+    )
 
 
 class TenancyVerificationSchema(Schema):
     id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
+    requester_name = fields.Method(
+        "_requester_name",
+        required=True,
+        metadata={"type": "string", "description": "The requester's display name."},
+    )
     complex_id = fields.Integer(required=True)
     tenancy_code = fields.String(required=True)
+    note = fields.String(
+        allow_none=True, required=True, metadata={"description": "The requester's note."}
+    )
     status = fields.String(required=True, metadata={"enum": ["pending", "approved", "rejected"]})
-    decision_note = fields.String(allow_none=True, required=True)
+    decision_note = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The reviewer's note; a rejection's reason."},
+    )
     created_at = fields.AwareDateTime(required=True)
     decided_at = fields.AwareDateTime(allow_none=True, required=True)
+
+    def _requester_name(self, verification) -> str:
+        return get_user(verification.user_id).display_name
 
 
 # --- GDPR and the privacy notice --------------------------------------------------------

@@ -39,6 +39,7 @@ def tenancy_requested(verification, **extra):
         "tenancy.requested",
         title_key="notifications.tenancy_requested.title",
         body_key="notifications.tenancy_requested.body",
+        link="/gestione/inquilini",
         params={"name": requester.display_name, "complex": _complex_name(verification.complex_id)},
     )
 

@@ -568,13 +568,13 @@ def test_a_resident_requests_tenancy_and_the_custodian_approves(client):
     assert (entry.actor_id, entry.object_id) == (custodian.id, body["id"])
 
 
-def test_a_second_pending_request_for_the_same_complex_is_409(client):
+def test_a_second_request_while_one_is_pending_is_409(client):
     headers = bearer(UserFactory())
     assert _request(client, headers).status_code == 201
     assert _request(client, headers, tenancy_code="MI-999").status_code == 409
+    # One open request at a time, whatever the complex: to change it, withdraw it first.
+    assert _request(client, headers, code="faenza").status_code == 409
     assert count(TenancyVerification) == 1
-    # Another complex is another request.
-    assert _request(client, headers, code="faenza").status_code == 201
 
 
 def test_a_tenant_cannot_ask_again_for_the_same_complex(client):
@@ -622,7 +622,8 @@ def test_a_decided_request_cannot_be_decided_again(client):
     headers = bearer(user_with_roles(("staff", None, None)))
     assert _decide(client, headers, verification_id).status_code == 200
     assert _decide(client, headers, verification_id).status_code == 409
-    assert _decide(client, headers, verification_id, "reject").status_code == 409
+    rejected = _decide(client, headers, verification_id, "reject", note="Ripensamento")
+    assert rejected.status_code == 409
     tenant_grants = db.session.scalar(
         select(func.count()).where(RoleGrant.user_id == requester_id, RoleGrant.role == "tenant")
     )

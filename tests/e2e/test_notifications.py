@@ -254,7 +254,10 @@ def test_load_more_then_mark_all_as_read(new_context) -> None:
             "/api/v1/tenancy-verifications",
             {"complex_id": boccioni["id"], "tenancy_code": "MI-1"},
         )
-        api(custodian_context, "POST", f"/api/v1/tenancy-verifications/{verification['id']}/reject")
+        api(
+            f"/api/v1/tenancy-verifications/{verification['id']}/reject",
+            {"note": "Il codice non corrisponde."},
+        )
 
     resident = resident_context.new_page()
     sign_in(resident, email)

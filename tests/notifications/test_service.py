@@ -139,6 +139,8 @@ def test_a_tenancy_request_notifies_the_custodians_of_that_complex_only(client):
     )
     assert en.title == "New tenant recognition request"
     assert en.body == f"Lucia Verdi asks to be recognised as a tenant of the complex {name}."
+    # the reviewers' queue, where they decide
+    assert (it.link, en.link) == ("/gestione/inquilini", "/gestione/inquilini")
     for user_id in others:
         assert notifications_of(user_id) == []
 

@@ -755,6 +755,9 @@ MATRIX: dict[str, Case] = {
         },
     ),
     "GET /api/v1/auth/tokens": Case(SIGNED_IN_ONLY, "/api/v1/auth/tokens"),
+    "PATCH /api/v1/users/me": Case(
+        SIGNED_IN_ONLY, "/api/v1/users/me", {"display_name": "Nome nuovo", "locale": "en"}
+    ),
     "GET /api/v1/auth/sessions": Case(SIGNED_IN_ONLY, "/api/v1/auth/sessions"),
     # The resident's own session: theirs to end; anyone else's is not found.
     "DELETE /api/v1/auth/sessions/<int:session_id>": Case(
@@ -820,6 +823,11 @@ MATRIX: dict[str, Case] = {
     "GET /api/v1/tenancy-verifications": Case(SIGNED_IN_ONLY, "/api/v1/tenancy-verifications"),
     "GET /api/v1/tenancy-verifications/<int:verification_id>": Case(
         expect(404, anonymous=401, resident=200, custodian=200, staff=200, admin=200),
+        lambda w: f"/api/v1/tenancy-verifications/{_pending_verification(w)}",
+    ),
+    # Withdrawing is the requester's alone: the custodian and staff who see it get 404 too.
+    "DELETE /api/v1/tenancy-verifications/<int:verification_id>": Case(
+        expect(404, anonymous=401, resident=204),
         lambda w: f"/api/v1/tenancy-verifications/{_pending_verification(w)}",
     ),
     "POST /api/v1/tenancy-verifications/<int:verification_id>/approve": Case(

@@ -174,7 +174,9 @@ def test_a_rejected_tenancy_leaves_the_floor_at_zero(client):
         headers=bearer(resident),
     ).get_json()
     rejected = client.post(
-        f"{API}/tenancy-verifications/{requested['id']}/reject", json={}, headers=bearer(custodian)
+        f"{API}/tenancy-verifications/{requested['id']}/reject",
+        json={"note": "Il codice non corrisponde."},
+        headers=bearer(custodian),
     )
     assert rejected.status_code == 200
     assert floor_of(resident) == 0

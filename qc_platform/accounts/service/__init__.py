@@ -41,6 +41,8 @@ from qc_platform.accounts.service.sessions import (
 from qc_platform.accounts.service.tenancy import (
     decide_tenancy,
     request_tenancy,
+    search_tenancy_verifications,
+    withdraw_tenancy,
 )
 from qc_platform.accounts.service.tokens import (
     DEFAULT_TOKEN_DAYS,
@@ -63,6 +65,7 @@ from qc_platform.accounts.service.users import (
     normalise_email,
     register,
     set_password,
+    update_profile,
     users_with_role,
 )
 
@@ -107,12 +110,15 @@ __all__ = [
     "resume_session",
     "revoke_role",
     "revoke_token",
+    "search_tenancy_verifications",
     "send_verification",
     "sessions_of",
     "set_password",
     "sign_up",
     "start_session",
     "tokens_of",
+    "update_profile",
     "user_for_token",
     "users_with_role",
+    "withdraw_tenancy",
 ]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from qc_platform.accounts import signals
 from qc_platform.accounts.models import (
@@ -11,15 +12,19 @@ from qc_platform.accounts.models import (
     TenancyVerification,
     User,
 )
+from qc_platform.accounts.policies import visible_tenancy_verifications
 from qc_platform.core import audit
 from qc_platform.core.clock import utcnow
-from qc_platform.core.errors import Conflict, InvalidInput
 from qc_platform.core.permissions import Role, ScopeType, scope_exists
+from qc_platform.core.errors import Conflict, InvalidInput, NotFound
 from qc_platform.extensions import db
 
 
-def request_tenancy(*, user: User, complex_id: int, tenancy_code: str) -> TenancyVerification:
-    """A resident asks to be recognised as tenant of a complex; one open request at a time."""
+def request_tenancy(
+    *, user: User, complex_id: int, tenancy_code: str, note: str | None = None
+) -> TenancyVerification:
+    """A resident asks to be recognised as tenant of a complex; one open request at a time
+    (to change it, the person withdraws it and asks again)."""
     if not scope_exists(ScopeType.COMPLEX, complex_id):
         raise InvalidInput(
             "accounts.unknown_complex",
@@ -28,21 +33,52 @@ def request_tenancy(*, user: User, complex_id: int, tenancy_code: str) -> Tenanc
     if user.has_role(Role.TENANT, complex_id):
         raise Conflict("accounts.already_tenant")
     pending = db.session.scalar(
-        select(TenancyVerification).where(
+        select(TenancyVerification.id).where(
             TenancyVerification.user_id == user.id,
-            TenancyVerification.complex_id == complex_id,
             TenancyVerification.status == TenancyStatus.PENDING,
         )
     )
     if pending is not None:
         raise Conflict("accounts.tenancy_pending")
     verification = TenancyVerification(
-        user_id=user.id, complex_id=complex_id, tenancy_code=tenancy_code.strip()
+        user_id=user.id,
+        complex_id=complex_id,
+        tenancy_code=tenancy_code.strip(),
+        note=(note or "").strip() or None,
     )
     db.session.add(verification)
     db.session.flush()
     signals.tenancy_requested.send(verification)
     return verification
+
+
+def withdraw_tenancy(*, user: User, verification: TenancyVerification) -> None:
+    """The requester takes back a pending request (it is deleted: nobody decided anything).
+    Someone else's request is not found; a decided one stays (409)."""
+    if verification.user_id != user.id:
+        raise NotFound("http.404")
+    if verification.status != TenancyStatus.PENDING:
+        raise Conflict("accounts.tenancy_not_pending")
+    db.session.delete(verification)
+    db.session.flush()
+
+
+def search_tenancy_verifications(
+    *, viewer: User, status: str | None, complex_id: int | None, mine: bool | None
+) -> Select:
+    """The requests ``viewer`` may see (policies.visible_tenancy_verifications), narrowed
+    by state, complex and ``mine`` (True: only their own; False: only other people's, the
+    reviewer's queue), with the requesters loaded."""
+    query = visible_tenancy_verifications(viewer).options(selectinload(TenancyVerification.user))
+    if status:
+        query = query.where(TenancyVerification.status == status)
+    if complex_id:
+        query = query.where(TenancyVerification.complex_id == complex_id)
+    if mine is True:
+        query = query.where(TenancyVerification.user_id == viewer.id)
+    elif mine is False:
+        query = query.where(TenancyVerification.user_id != viewer.id)
+    return query
 
 
 def decide_tenancy(
@@ -51,6 +87,12 @@ def decide_tenancy(
     """Approve (granting the tenant role for the complex) or reject a pending request."""
     if verification.status != TenancyStatus.PENDING:
         raise Conflict("accounts.tenancy_decided")
+    note = (note or "").strip() or None
+    if not approve and note is None:
+        # The requester reads the reason: a rejection without one leaves them stuck.
+        raise InvalidInput(
+            "accounts.rejection_reason", errors={"json": {"note": ["accounts.rejection_reason"]}}
+        )
     verification.status = TenancyStatus.APPROVED if approve else TenancyStatus.REJECTED
     verification.decided_by_id = actor.id
     verification.decided_at = utcnow()

@@ -124,6 +124,19 @@ def change_password(
     )
 
 
+def update_profile(
+    *, user: User, display_name: str | None = None, locale: str | None = None
+) -> User:
+    """The person's own name and language (of the web app, notifications and e-mails);
+    a field left out stays as it is."""
+    if display_name is not None:
+        user.display_name = display_name.strip()
+    if locale is not None:
+        user.locale = locale
+    db.session.flush()
+    return user
+
+
 def users_with_role(role: Role, scope_id: int | None = None) -> list[User]:
     """Active holders of ``role`` (for a scoped role, of that scope)."""
     query = (
