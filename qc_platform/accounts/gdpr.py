@@ -45,6 +45,8 @@ class Erasure:
     former_name: str
     former_email: str
     at: datetime
+    #: Other addresses of theirs the platform wrote to (a new address not yet confirmed).
+    other_addresses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,10 @@
 
 Export: the person's notifications and their e-mail preferences.
 Erasure (after the domains, whose cancellations may notify others): their notifications,
-preferences and the e-mails written to their address are deleted; and since a
-notification is stored as text in its reader's language, other people's notifications
-(and e-mails) that named the person are rewritten with "Persona cancellata" instead.
+preferences and the e-mails written to their addresses (a new one not yet confirmed too)
+are deleted; and since a notification is stored as text in its reader's language, other
+people's notifications (and e-mails) that named the person are rewritten with "Persona
+cancellata" instead.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def erase(erasure: gdpr.Erasure) -> None:
     for statement in (
         delete(OutgoingEmail).where(
             or_(
-                OutgoingEmail.to_address == erasure.former_email,
+                OutgoingEmail.to_address.in_([erasure.former_email, *erasure.other_addresses]),
                 OutgoingEmail.notification_id.in_(
                     select(Notification.id).where(Notification.user_id == user_id)
                 ),

@@ -1,6 +1,7 @@
 """A person with something in every module, and the people around her, for the GDPR tests.
 
-Ernesta (a tenant of Boccioni) has: a pending tenancy request, a public report with a
+Ernesta (a tenant of Boccioni) has: a pending tenancy request, a new e-mail address not
+confirmed yet, a public report with a
 photo and a comment of hers, a "me too" on her neighbour's report, a listing, a proposal
 (with its message) on her neighbour's listing, a confirmed place in a one-seat session
 (her neighbour waits behind her), a pending service request, a time-bank payment to her
@@ -23,6 +24,7 @@ from qc_platform.notifications.models import Notification
 from tests.accounts.factories import TenancyVerificationFactory, persist
 from tests.activities.helpers import make_activity, sessions_of
 from tests.catalogue.helpers import ask, publish
+from tests.conftest import TEST_PASSWORD
 from tests.marketplace.helpers import (
     API,
     MARKET,
@@ -36,6 +38,7 @@ from tests.marketplace.helpers import (
 )
 
 NAME = "Ernesta Cancellanda"
+NEW_EMAIL = "ernesta.nuova@example.org"
 
 
 def photo() -> bytes:
@@ -83,6 +86,15 @@ def build(client) -> World:
     # accounts: a pending request to be recognised at another complex, a browser session
     ids["tenancy"] = TenancyVerificationFactory(user=erin, complex_id=complex_id("omero")).id
     accounts.start_session(user=erin, user_agent="Mozilla/5.0 (X11; Linux) Firefox/140.0")
+    # …and a new address she asked for, not confirmed yet (a link went there)
+    ok(
+        client.post(
+            f"{API}/users/me/email",
+            json={"new_email": NEW_EMAIL, "password": TEST_PASSWORD},
+            headers=w.erin.headers,
+        ),
+        202,
+    )
 
     # feedback: her public report, with a photo and a comment; a "me too" on her neighbour's
     report = feedback.submit(
@@ -163,4 +175,4 @@ def build(client) -> World:
     return w
 
 
-__all__ = ["MARKET", "NAME", "World", "build", "people", "photo", "user"]
+__all__ = ["MARKET", "NAME", "NEW_EMAIL", "World", "build", "people", "photo", "user"]

@@ -5,14 +5,21 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from qc_platform.accounts.models import ApiToken, RoleGrant, TenancyVerification, User, UserSession
+from qc_platform.accounts.models import (
+    ApiToken,
+    EmailToken,
+    RoleGrant,
+    TenancyVerification,
+    User,
+    UserSession,
+)
 from qc_platform.activities.models import CalendarFeed, Registration
 from qc_platform.catalogue.models import ServiceRequest
 from qc_platform.core.audit import AuditEntry
 from qc_platform.extensions import db
 from qc_platform.marketplace.models import Exchange, Listing
 from qc_platform.notifications.models import Notification, NotificationPreference
-from tests.accounts.gdpr_world import NAME, build, people
+from tests.accounts.gdpr_world import NAME, NEW_EMAIL, build, people
 from tests.catalogue.helpers import act as act_on_request
 from tests.catalogue.helpers import ask, publish
 from tests.conftest import TEST_PASSWORD
@@ -52,9 +59,10 @@ def test_erasure_forgets_the_person_and_keeps_what_others_rely_on(client):
     assert user.display_name == "Persona cancellata"
     assert "@" not in user.email and email not in user.email
     assert not user.is_active and user.last_login_at is None
+    assert user.email_verified_at is None
     refused(client.get(f"{API}/auth/me", headers=w.erin.headers), 401)  # her token ended
     refused(client.post(f"{API}/auth/login", json={"email": email, "password": TEST_PASSWORD}), 401)
-    for model in (UserSession, ApiToken, TenancyVerification):
+    for model in (UserSession, ApiToken, TenancyVerification, EmailToken):
         assert _count(model, model.user_id == w.erin.id) == 0
     assert _count(RoleGrant, RoleGrant.user_id == w.erin.id) == 0
     assert _count(Notification, Notification.user_id == w.erin.id) == 0
@@ -170,6 +178,7 @@ def test_after_erasure_no_api_answer_names_the_person_to_any_role(client):
             assert NAME not in text, f"{role} {path}"
             assert "Ernesta" not in text, f"{role} {path}"
             assert email not in text, f"{role} {path}"
+            assert NEW_EMAIL not in text, f"{role} {path}"
             answered += '"id"' in text
     assert answered >= 20  # the scan read real answers, not only errors
     # where she is still referred to, it is as "Persona cancellata": her neighbour's ledger

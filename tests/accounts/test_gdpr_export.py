@@ -10,12 +10,12 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from qc_platform.accounts.models import ApiToken, User, UserSession
+from qc_platform.accounts.models import ApiToken, EmailToken, User, UserSession
 from qc_platform.activities.models import CalendarFeed
 from qc_platform.extensions import db
 from qc_platform.feedback import attachments
 from qc_platform.feedback.models import ReportAttachment
-from tests.accounts.gdpr_world import NAME, build
+from tests.accounts.gdpr_world import NAME, NEW_EMAIL, build
 from tests.conftest import make_test_app
 from tests.marketplace.helpers import API, ok, refused
 
@@ -30,6 +30,7 @@ def _secrets_of(user_id: int) -> list[str]:
     found += db.session.scalars(
         select(UserSession.secret_hash).where(UserSession.user_id == user_id)
     )
+    found += db.session.scalars(select(EmailToken.token_hash).where(EmailToken.user_id == user_id))
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user_id))
     found += [feed.token_hash, feed.nonce]
     return found
@@ -51,6 +52,8 @@ def test_the_export_holds_a_datum_of_every_module_and_no_secret(client):
     assert [t["id"] for t in accounts["tenancy_requests"]] == [w.ids["tenancy"]]
     assert [s["device"] for s in accounts["sessions"]] == ["Firefox, Linux"]
     assert len(accounts["tokens"]) == 1 and accounts["tokens"][0]["name"] == "test"
+    changes = [link for link in accounts["email_links"] if link["purpose"] == "email_change"]
+    assert [link["email"] for link in changes] == [NEW_EMAIL]
 
     feedback = modules["feedback"]
     assert [r["title"] for r in feedback["reports"]] == ["Perdita d'acqua in cantina"]

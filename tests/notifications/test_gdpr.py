@@ -19,9 +19,15 @@ def _notification(user, title, body="") -> Notification:
     return row
 
 
-def _erase(user, former_name, former_email) -> None:
+def _erase(user, former_name, former_email, *other_addresses) -> None:
     notifications_gdpr.erase(
-        gdpr.Erasure(user=user, former_name=former_name, former_email=former_email, at=utcnow())
+        gdpr.Erasure(
+            user=user,
+            former_name=former_name,
+            former_email=former_email,
+            at=utcnow(),
+            other_addresses=other_addresses,
+        )
     )
 
 
@@ -35,11 +41,13 @@ def test_erasure_deletes_the_persons_notifications_preferences_and_mail():
             # an old e-mail to her address, its notification long gone
             OutgoingEmail(to_address=anna.email, subject="Vecchia", body="b"),
             OutgoingEmail(to_address=other.email, subject="Per altri", body="b"),
+            # the link that would confirm the new address she asked for
+            OutgoingEmail(to_address="anna.nuova@example.org", subject="Conferma", body="b"),
         ]
     )
     db.session.flush()
 
-    _erase(anna, "Anna Neri", anna.email)
+    _erase(anna, "Anna Neri", anna.email, "anna.nuova@example.org")
 
     assert (
         db.session.scalars(select(Notification).where(Notification.user_id == anna.id)).all() == []
@@ -47,7 +55,8 @@ def test_erasure_deletes_the_persons_notifications_preferences_and_mail():
     prefs = select(NotificationPreference).where(NotificationPreference.user_id == anna.id)
     assert db.session.scalars(prefs).all() == []
     left = db.session.scalars(select(OutgoingEmail.to_address)).all()
-    assert anna.email not in left and other.email in left
+    assert anna.email not in left and "anna.nuova@example.org" not in left
+    assert other.email in left
 
 
 def test_others_notifications_and_mail_stop_naming_the_person_and_only_her():

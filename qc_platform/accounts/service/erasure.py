@@ -1,9 +1,10 @@
 """The right to erasure (GDPR art. 17): a person deletes their account, at once.
 
 What is erased: the name (→ "Persona cancellata"), the e-mail (→ a placeholder that is no
-address), the password (unusable), the roles, tenancy requests, sessions, tokens and the
-stored answers of their requests; each module erases its own part (notifications and
-preferences, message texts, listings, future registrations…, see the modules' ``gdpr.py``).
+address, not verified), the password (unusable), the roles, tenancy requests, sessions,
+tokens, the links sent by e-mail and the stored answers of their requests; each module
+erases its own part (notifications and preferences, message texts, listings, future
+registrations…, see the modules' ``gdpr.py``).
 
 What stays, and why: the account's row, with its id and nothing personal. Other records
 must keep pointing at something, for other people and for accountability:
@@ -21,11 +22,12 @@ an organisation whose last operator this is, …: each module says which are its
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from qc_platform.accounts import gdpr, passwords
 from qc_platform.accounts.models import (
     ApiToken,
+    EmailToken,
     TenancyVerification,
     User,
     UserSession,
@@ -91,14 +93,22 @@ def erase_user(*, user: User, password: str) -> None:
     obstacles = erasure_obstacles(user)
     if obstacles:
         raise ErasureBlocked(obstacles)
+    links_sent_to = db.session.scalars(
+        select(EmailToken.email).where(EmailToken.user_id == user.id).distinct()
+    )
     erasure = gdpr.Erasure(
-        user=user, former_name=user.display_name, former_email=user.email, at=utcnow()
+        user=user,
+        former_name=user.display_name,
+        former_email=user.email,
+        at=utcnow(),
+        other_addresses=tuple(sorted(set(links_sent_to) - {user.email})),
     )
     # First the account itself: whatever the modules do next (cancelling a booking
     # notifies the next on the waitlist, …) already names "Persona cancellata", and
     # notifies nobody at this account (it is no longer active).
     user.display_name = gdpr.ERASED_NAME
     user.email = erased_email(user)
+    user.email_verified_at = None
     user.password_hash = UNUSABLE_PASSWORD
     user.is_active = False
     user.last_login_at = None
@@ -108,6 +118,7 @@ def erase_user(*, user: User, password: str) -> None:
     counts = {
         "sessions": _delete(UserSession, UserSession.user_id == user.id),
         "tokens": _delete(ApiToken, ApiToken.user_id == user.id),
+        "email_links": _delete(EmailToken, EmailToken.user_id == user.id),
         "tenancy_requests": _delete(TenancyVerification, TenancyVerification.user_id == user.id),
         "idempotency_keys": _delete(IdempotencyRecord, IdempotencyRecord.user_id == user.id),
     }

@@ -1,8 +1,8 @@
 """The right of access (GDPR art. 15 and 20): everything the platform holds about a person,
 by module, as JSON, and as a ZIP with their files.
 
-Accounts writes its own part (profile, roles, tenancy requests, sessions, tokens, the audit
-rows of their own actions); every other module adds its part through ``accounts.gdpr``.
+Accounts writes its own part (profile, roles, tenancy requests, sessions, tokens, links sent
+by e-mail, the audit rows of their own actions); every other module adds its part through ``accounts.gdpr``.
 No secret is ever written: no password hash, no session, token or feed secret or hash
 (``gdpr.columns`` drops such columns whatever table they are in).
 """
@@ -20,6 +20,7 @@ from sqlalchemy import select
 from qc_platform.accounts import gdpr
 from qc_platform.accounts.models import (
     ApiToken,
+    EmailToken,
     RoleGrant,
     TenancyVerification,
     User,
@@ -49,6 +50,9 @@ def _accounts_part(user: User) -> dict:
         ),
         "sessions": _rows(UserSession, UserSession.user_id == user.id, exclude=("user_id",)),
         "tokens": _rows(ApiToken, ApiToken.user_id == user.id, exclude=("user_id",)),
+        # Links sent by e-mail (password reset, verification, a new address): to which
+        # address, when, and whether used; never the link itself.
+        "email_links": _rows(EmailToken, EmailToken.user_id == user.id, exclude=("user_id",)),
         # What the person did that was written down (sign-ins refused, sessions ended,
         # decisions as custodian or staff…): ids and actions, never request bodies.
         "audit": _rows(AuditEntry, AuditEntry.actor_id == user.id, exclude=("actor_id",)),
