@@ -107,7 +107,7 @@ def _seed_demo_content() -> int:
 
 def _seed_demo_users() -> int:
     from qc_platform.accounts import service as accounts
-    from qc_platform.core.permissions import Role, ScopeType
+    from qc_platform.accounts.roles import Role, ScopeType
     from qc_platform.places import service as places
 
     demo = json.loads(resources.files("qc_platform.data").joinpath("demo.json").read_text())
@@ -201,7 +201,7 @@ def activities_extend_command() -> None:
 def notify_command(emails, roles, title, body, link) -> None:
     """Send a platform announcement: stored, live on Socket.IO, and by e-mail to who opted in."""
     from qc_platform.accounts import service as accounts
-    from qc_platform.core.permissions import Role
+    from qc_platform.accounts.roles import Role
     from qc_platform.notifications.service import notify
 
     recipients = []

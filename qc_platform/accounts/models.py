@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from qc_platform.accounts.roles import ROLE_SCOPE, Role
 from qc_platform.core.db import TimestampMixin, UTCDateTime
-from qc_platform.core.permissions import ROLE_SCOPE, Role
 from qc_platform.extensions import db
 
 

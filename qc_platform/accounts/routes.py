@@ -17,6 +17,7 @@ from qc_platform.accounts import (
     service,
 )
 from qc_platform.accounts.models import ApiToken, TenancyVerification, UserSession
+from qc_platform.accounts.roles import Role
 from qc_platform.accounts.schemas import (
     AcceptedSchema,
     EmailChangeSchema,
@@ -51,7 +52,7 @@ from qc_platform.core.errors import Forbidden, NotFound
 from qc_platform.core.i18n import translate
 from qc_platform.core.limits import per_user, per_user_limit
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
-from qc_platform.core.permissions import Role, login_required, require_login
+from qc_platform.core.permissions import login_required, require_login
 from qc_platform.extensions import db, limiter
 
 blp = Blueprint(

@@ -6,9 +6,9 @@ from marshmallow import Schema, fields, pre_dump, validate
 
 from qc_platform.accounts import auth
 from qc_platform.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from qc_platform.accounts.roles import Role, ScopeType
 from qc_platform.accounts.service import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, get_user
 from qc_platform.core.i18n import LOCALES
-from qc_platform.core.permissions import Role, ScopeType
 from qc_platform.core.schemas import MultiLineString, SingleLineString, not_blank
 
 Email = lambda **kw: fields.Email(  # noqa: E731 - a field factory, read like a field

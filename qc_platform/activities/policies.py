@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from qc_platform.accounts.roles import Role
 from qc_platform.activities.models import Registration
-from qc_platform.core.permissions import Permission, Role, has_permission
+from qc_platform.core.permissions import has_permission, register_permission
 from qc_platform.places.models import Space
+
+# Operators manage their own organisation's activities; this is every space's
+# (the administrators alone, who hold every permission).
+ACTIVITIES_MANAGE_ALL = register_permission("activities.manage_all", roles=())
 
 
 def can_manage_space(user, space: Space) -> bool:
@@ -13,7 +18,7 @@ def can_manage_space(user, space: Space) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.has_role(Role.OPERATOR, space.organisation_id) or has_permission(
-        user, Permission.ACTIVITIES_MANAGE_ALL
+        user, ACTIVITIES_MANAGE_ALL
     )
 
 

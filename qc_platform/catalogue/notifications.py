@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from qc_platform.accounts import service as accounts
+from qc_platform.accounts.roles import Role
 from qc_platform.catalogue import signals
 from qc_platform.core.clock import ROME
-from qc_platform.core.permissions import Role
 from qc_platform.notifications import notify, register_kind
 
 register_kind(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, select
 
+from qc_platform.accounts.roles import Role
 from qc_platform.catalogue.models import Service, ServiceRequest
-from qc_platform.core.permissions import Role
 from qc_platform.places.models import Space
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, select
 
+from qc_platform.accounts.roles import Role
 from qc_platform.accounts.service import users_with_role
 from qc_platform.catalogue import (
     availability,
@@ -31,7 +32,6 @@ from qc_platform.catalogue.models import (
 )
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from qc_platform.core.permissions import Role
 from qc_platform.core.seeding import load_data, seed_by_code
 from qc_platform.core.textsearch import fold, matches_all_terms
 from qc_platform.extensions import db

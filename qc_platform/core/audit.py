@@ -1,13 +1,14 @@
 """The audit log: who with power did what, when.
 
-Every write by a user holding a staff, admin or custodian grant leaves a row: services
-record meaningful actions with ``record``; a write request that recorded nothing still
+Every write by a user holding one of the audited roles (registered by the module that owns
+the roles, with ``register_audited_roles``) leaves a row: services record meaningful actions with ``record``; a write request that recorded nothing still
 leaves a generic row at the request boundary, so no privileged action goes unlogged.
 Request bodies are never stored (they may hold passwords or personal data).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +18,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from qc_platform.core.clock import utcnow
 from qc_platform.core.db import UTCDateTime
-from qc_platform.core.permissions import AUDITED_ROLES
 from qc_platform.extensions import db
+
+# The roles whose every write leaves a row, registered by the module that owns the roles.
+_audited_roles: set[str] = set()
+
+
+def register_audited_roles(roles: Iterable[str]) -> None:
+    """Every write by a user holding one of ``roles`` is recorded."""
+    _audited_roles.update(str(role) for role in roles)
 
 
 class AuditEntry(db.Model):
@@ -71,7 +79,7 @@ def record_request_if_privileged(user, status_code: int) -> None:
         return
     if g.get("qc_audit_recorded") or not getattr(user, "is_authenticated", False):
         return
-    if not AUDITED_ROLES.intersection(user.all_roles()):
+    if not _audited_roles.intersection(user.all_roles()):
         return
     rule = request.url_rule.rule if request.url_rule else request.path
     record(

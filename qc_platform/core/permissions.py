@@ -1,14 +1,20 @@
-"""Roles, scopes and the permissions they grant, declared in one place.
+"""The permission mechanism: a registry of permissions and the checks that use it.
 
-Object-level rules ("is this user the custodian of *this* complex?") live in each
-module's ``policies.py``; this module declares what exists and offers the checks
-that routes run before anything changes.
+Core knows no role and no permission by name. Each module declares the permissions it
+owns, naming the global roles that hold them (``register_permission``); the module that
+owns the roles names the one role that holds every permission
+(``register_all_permissions_role``). Routes check with ``permission_required``, policies
+with ``has_permission``; object rules ("may *this* user act on *this* object?") are
+functions of each module's ``policies.py``.
+
+Scopes work the same way: the module that owns a kind of scope registers how to tell
+whether an id exists (``register_scope_resolver``), so that whoever validates a scoped
+grant needs not import it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from enum import StrEnum
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from flask_login import current_user
@@ -16,88 +22,66 @@ from flask_login import current_user
 from qc_platform.core.errors import Forbidden, Unauthorized
 
 
-class Role(StrEnum):
-    RESIDENT = "resident"
-    TENANT = "tenant"
-    OPERATOR = "operator"
-    CUSTODIAN = "custodian"
-    COMMITTEE_MEMBER = "committee_member"
-    STAFF = "staff"
-    ADMIN = "admin"
+class Permission(str):
+    """A registered permission: its code (``"<module>.<verb>"``), made by
+    ``register_permission``."""
+
+    __slots__ = ()
 
 
-class ScopeType(StrEnum):
-    COMPLEX = "complex"
-    ORGANISATION = "organisation"
-    COMMITTEE = "committee"
+# Who holds each permission: the codes of the global roles given at registration.
+_holders: dict[str, frozenset[str]] = {}
+# The roles that hold every permission, those registered later included.
+_all_permissions_roles: set[str] = set()
 
 
-# Which scope each role carries (None: a global role).
-ROLE_SCOPE: dict[Role, ScopeType | None] = {
-    Role.RESIDENT: None,
-    Role.TENANT: ScopeType.COMPLEX,
-    Role.OPERATOR: ScopeType.ORGANISATION,
-    Role.CUSTODIAN: ScopeType.COMPLEX,
-    Role.COMMITTEE_MEMBER: ScopeType.COMMITTEE,
-    Role.STAFF: None,
-    Role.ADMIN: None,
-}
+def register_permission(code: str, *, roles: Iterable[str]) -> Permission:
+    """Declare the permission ``code``, held by the global ``roles`` (and by the role that
+    holds every permission); returns it, for ``permission_required`` and ``has_permission``.
 
-# Roles whose every write is recorded in the audit log.
-AUDITED_ROLES = frozenset({Role.STAFF, Role.ADMIN, Role.CUSTODIAN, Role.COMMITTEE_MEMBER})
+    Declaring it again with the same roles returns the same permission; with other roles
+    it is an error (two modules would disagree on who holds it).
+    """
+    holders = frozenset(str(role) for role in roles)
+    if _holders.setdefault(code, holders) != holders:
+        raise ValueError(f"the permission {code!r} is already registered with other roles")
+    return Permission(code)
 
 
-class Permission(StrEnum):
-    """Global permissions, held through the staff and admin roles."""
-
-    PLACES_MANAGE = "places.manage"
-    ROLES_GRANT_ANY = "roles.grant_any"
-    ROLES_GRANT_COMMUNITY = "roles.grant_community"
-    TENANCY_REVIEW_ALL = "tenancy.review_all"
-    AUDIT_READ = "audit.read"
-    FEEDBACK_MANAGE = "feedback.manage"
-    # Operators manage their own organisation's activities; this is every space's.
-    ACTIVITIES_MANAGE_ALL = "activities.manage_all"
-    TIMEBANK_MANAGE = "timebank.manage"
-    MARKETPLACE_MODERATE = "marketplace.moderate"
+def register_all_permissions_role(role: str) -> None:
+    """``role`` holds every permission, including those registered after this call."""
+    _all_permissions_roles.add(str(role))
 
 
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.STAFF: frozenset(
-        {
-            Permission.ROLES_GRANT_COMMUNITY,
-            Permission.TENANCY_REVIEW_ALL,
-            Permission.AUDIT_READ,
-            Permission.FEEDBACK_MANAGE,
-            Permission.TIMEBANK_MANAGE,
-            Permission.MARKETPLACE_MODERATE,
-        }
-    ),
-    Role.ADMIN: frozenset(Permission),
-}
-
-# Roles staff may grant and revoke (API.md: "staff for custodian/committee/tenant").
-COMMUNITY_ROLES = frozenset({Role.CUSTODIAN, Role.COMMITTEE_MEMBER, Role.TENANT})
+def registered_permissions() -> dict[Permission, frozenset[str]]:
+    """Every permission and the roles that hold it (the all-permissions role included)."""
+    return {
+        Permission(code): holders | _all_permissions_roles for code, holders in _holders.items()
+    }
 
 
 def has_permission(user, permission: Permission) -> bool:
+    """Does one of ``user``'s global roles hold ``permission``? Never for anonymous users."""
+    if permission not in _holders:
+        raise LookupError(f"the permission {permission!r} is not registered")
     if not getattr(user, "is_authenticated", False):
         return False
-    return any(permission in ROLE_PERMISSIONS.get(role, ()) for role in user.global_roles())
+    holders = _holders[permission] | _all_permissions_roles
+    return any(role in holders for role in user.global_roles())
 
 
 # Scope resolvers: each module that owns a kind of scope registers how to tell
-# whether an id exists, so that accounts can validate grants without importing it.
-_scope_resolvers: dict[ScopeType, Callable[[int], bool]] = {}
+# whether an id exists, so that grants can be validated without importing it.
+_scope_resolvers: dict[str, Callable[[int], bool]] = {}
 
 
-def register_scope_resolver(scope_type: ScopeType, exists: Callable[[int], bool]) -> None:
-    _scope_resolvers[scope_type] = exists
+def register_scope_resolver(scope_type: str, exists: Callable[[int], bool]) -> None:
+    _scope_resolvers[str(scope_type)] = exists
 
 
-def scope_exists(scope_type: ScopeType, scope_id: int) -> bool | None:
+def scope_exists(scope_type: str, scope_id: int) -> bool | None:
     """True/False, or None when no module manages this kind of scope yet."""
-    resolver = _scope_resolvers.get(scope_type)
+    resolver = _scope_resolvers.get(str(scope_type))
     return None if resolver is None else resolver(scope_id)
 
 
@@ -120,6 +104,8 @@ def login_required(view):
 
 def permission_required(permission: Permission):
     """Route decorator: 401 when anonymous, 403 without ``permission``."""
+    if permission not in _holders:
+        raise LookupError(f"the permission {permission!r} is not registered")
 
     def decorator(view):
         @wraps(view)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from qc_platform.accounts import service as accounts
+from qc_platform.accounts.roles import Role
 from qc_platform.core.clock import ROME
 from qc_platform.core.i18n import translate
-from qc_platform.core.permissions import Role
 from qc_platform.feedback import service, signals
 from qc_platform.notifications import notify, register_kind
 from qc_platform.places import service as places

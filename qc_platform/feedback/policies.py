@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 
-from qc_platform.core.permissions import Permission, Role, has_permission
+from qc_platform.accounts.roles import Role
+from qc_platform.core.permissions import has_permission, register_permission
 from qc_platform.feedback.models import AuthorRole, Report, ReportAssignment, ReportUpdate, RouteTo
+
+# Every report, the routing rules and the committees: the housing manager's staff.
+FEEDBACK_MANAGE = register_permission("feedback.manage", roles={Role.STAFF})
 
 
 def is_staff(user) -> bool:
@@ -21,7 +25,7 @@ def is_staff(user) -> bool:
 
 def can_manage_feedback(user) -> bool:
     """Routing rules, committees, reassignment: the housing manager's staff (and admins)."""
-    return has_permission(user, Permission.FEEDBACK_MANAGE)
+    return has_permission(user, FEEDBACK_MANAGE)
 
 
 def _routed_to(user):

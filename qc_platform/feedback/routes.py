@@ -12,12 +12,7 @@ from qc_platform.core.errors import Forbidden
 from qc_platform.core.http import accepts_multipart
 from qc_platform.core.limits import per_user_limit
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
-from qc_platform.core.permissions import (
-    Permission,
-    login_required,
-    permission_required,
-    require_login,
-)
+from qc_platform.core.permissions import login_required, permission_required, require_login
 from qc_platform.extensions import limiter
 from qc_platform.feedback import (
     attachments,
@@ -65,7 +60,7 @@ blp = Blueprint(
     "and the housing manager's staff.",
 )
 
-staff_only = permission_required(Permission.FEEDBACK_MANAGE)
+staff_only = permission_required(policies.FEEDBACK_MANAGE)
 
 
 @blp.route("/feedback/categories")

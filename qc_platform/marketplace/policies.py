@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, exists, or_, select
 
-from qc_platform.core.permissions import Permission, Role, has_permission
+from qc_platform.accounts.roles import Role
+from qc_platform.core.permissions import has_permission, register_permission
 from qc_platform.extensions import db
 from qc_platform.marketplace.models import Exchange, Flag, FlagStatus, Listing, ListingStatus
 from qc_platform.places.models import Space
 
+# Moderate every listing and reported conversation (operators: their spaces').
+MARKETPLACE_MODERATE = register_permission("marketplace.moderate", roles={Role.STAFF})
+
 
 def is_global_moderator(user) -> bool:
-    return has_permission(user, Permission.MARKETPLACE_MODERATE)
+    return has_permission(user, MARKETPLACE_MODERATE)
 
 
 def moderates_listing(user, listing: Listing) -> bool:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 
+from qc_platform.accounts.roles import Role
 from qc_platform.accounts.service import users_with_role
 from qc_platform.core.clock import utcnow
 from qc_platform.core.contact_details import refuse_contact_details
 from qc_platform.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from qc_platform.core.permissions import Role
 from qc_platform.core.seeding import load_data, seed_by_code
 from qc_platform.core.textsearch import fold, matches_all_terms
 from qc_platform.extensions import db

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from qc_platform.accounts import service as accounts
 from qc_platform.accounts import signals
+from qc_platform.accounts.roles import Role
 from qc_platform.core.i18n import translate
-from qc_platform.core.permissions import Role
 from qc_platform.notifications.service import notify
 from qc_platform.places import service as places
 from qc_platform.places.models import Complex

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, or_, select
 
-from qc_platform.core.permissions import Role
+from qc_platform.accounts.roles import Role
 from qc_platform.feedback import policies as feedback_policies
 from qc_platform.feedback.models import Report
 

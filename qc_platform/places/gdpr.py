@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from qc_platform.accounts import gdpr
 from qc_platform.accounts import service as accounts
-from qc_platform.core.permissions import Role
+from qc_platform.accounts.roles import Role
 from qc_platform.extensions import db
 from qc_platform.places.models import Organisation
 

@@ -6,9 +6,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
-from qc_platform.core.permissions import Permission, permission_required, require_login
+from qc_platform.core.permissions import permission_required, require_login
 from qc_platform.places import (
     messages,  # noqa: F401 - registers the texts
+    policies,
     service,
 )
 from qc_platform.places.models import Complex, Organisation, ProjectArea, Space
@@ -36,7 +37,7 @@ blp = Blueprint(
     description="Project areas, ERP complexes, operator organisations and the nine spaces.",
 )
 
-admin_only = permission_required(Permission.PLACES_MANAGE)
+admin_only = permission_required(policies.PLACES_MANAGE)
 
 
 def _collection(model, item_schema, create_schema, order_key, summary):

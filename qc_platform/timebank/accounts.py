@@ -24,7 +24,7 @@ from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import Session
 
 from qc_platform.accounts.models import RoleGrant, User
-from qc_platform.core.permissions import Role
+from qc_platform.accounts.roles import Role
 from qc_platform.places.models import Organisation
 from qc_platform.timebank.models import CREDIT_FLOOR_MINUTES, TimeAccount
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_
 
-from qc_platform.core.permissions import Permission, Role, has_permission
+from qc_platform.accounts.roles import Role
+from qc_platform.core.permissions import has_permission, register_permission
 from qc_platform.timebank.models import TimeAccount
+
+# Floors, reversals, the audit of the ledger: the housing manager's staff.
+TIMEBANK_MANAGE = register_permission("timebank.manage", roles={Role.STAFF})
 
 
 def is_manager(user) -> bool:
     """The housing manager's staff (and admins): floors, reversals, the audit."""
-    return has_permission(user, Permission.TIMEBANK_MANAGE)
+    return has_permission(user, TIMEBANK_MANAGE)
 
 
 def can_pay_from(user, account: TimeAccount) -> bool:

@@ -8,12 +8,7 @@ from flask_smorest import Blueprint
 from qc_platform.core.errors import Forbidden
 from qc_platform.core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
-from qc_platform.core.permissions import (
-    Permission,
-    login_required,
-    permission_required,
-    require_login,
-)
+from qc_platform.core.permissions import login_required, permission_required, require_login
 from qc_platform.timebank import policies, service
 from qc_platform.timebank.models import LedgerEntry, TimeAccount
 from qc_platform.timebank.schemas import (
@@ -35,7 +30,7 @@ blp = Blueprint(
     "kept in a double-entry ledger.",
 )
 
-managers_only = permission_required(Permission.TIMEBANK_MANAGE)
+managers_only = permission_required(policies.TIMEBANK_MANAGE)
 
 
 def present_account(account: TimeAccount) -> dict:

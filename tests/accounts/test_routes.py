@@ -7,8 +7,8 @@ from sqlalchemy import func, select, text
 
 from qc_platform.accounts import service as accounts
 from qc_platform.accounts.models import ApiToken, RoleGrant, TenancyVerification, User
+from qc_platform.accounts.roles import Role
 from qc_platform.core.audit import AuditEntry
-from qc_platform.core.permissions import Role
 from qc_platform.extensions import db
 from qc_platform.places.models import Complex
 from tests.accounts.factories import (

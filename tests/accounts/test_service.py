@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from qc_platform.accounts import policies, service
 from qc_platform.accounts.models import RoleGrant
+from qc_platform.accounts.roles import Role, ScopeType
 from qc_platform.core.audit import AuditEntry
 from qc_platform.core.errors import Conflict, InvalidInput, Unauthorized
-from qc_platform.core.permissions import Role, ScopeType
 from qc_platform.extensions import db
 from qc_platform.places.models import Complex, Organisation
 from tests.accounts.factories import TenancyVerificationFactory, UserFactory, user_with_roles

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from qc_platform.accounts import service as accounts
+from qc_platform.accounts.roles import Role, ScopeType
 from qc_platform.core.audit import AuditEntry
 from qc_platform.core.errors import Conflict, InvalidInput
-from qc_platform.core.permissions import Role, ScopeType
 from qc_platform.extensions import db
 from qc_platform.places.models import Complex
 from qc_platform.timebank import service

@@ -7,11 +7,12 @@ from qc_platform.accounts.models import (
     RoleGrant,
     User,
 )
+from qc_platform.accounts.roles import ROLE_SCOPE, Role, ScopeType
 from qc_platform.accounts.service.users import find_user_by_email, register, set_password
 from qc_platform.core import audit
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Conflict, InvalidInput, NotFound
-from qc_platform.core.permissions import ROLE_SCOPE, Role, ScopeType, scope_exists
+from qc_platform.core.permissions import scope_exists
 from qc_platform.extensions import db
 
 

@@ -15,10 +15,10 @@ from qc_platform.accounts.models import (
     User,
     UserSession,
 )
+from qc_platform.accounts.roles import Role
 from qc_platform.core import audit
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import NotFound
-from qc_platform.core.permissions import Role
 from qc_platform.extensions import db
 
 # A session's last use is written at most this often, so reads stay (almost) reads.

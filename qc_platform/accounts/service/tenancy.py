@@ -13,10 +13,11 @@ from qc_platform.accounts.models import (
     User,
 )
 from qc_platform.accounts.policies import visible_tenancy_verifications
+from qc_platform.accounts.roles import Role, ScopeType
 from qc_platform.core import audit
 from qc_platform.core.clock import utcnow
-from qc_platform.core.permissions import Role, ScopeType, scope_exists
 from qc_platform.core.errors import Conflict, InvalidInput, NotFound
+from qc_platform.core.permissions import scope_exists
 from qc_platform.extensions import db
 
 

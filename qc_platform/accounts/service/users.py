@@ -11,11 +11,11 @@ from qc_platform.accounts.models import (
     User,
     UserSession,
 )
+from qc_platform.accounts.roles import Role
 from qc_platform.accounts.service.sessions import end_sessions_except
 from qc_platform.core import audit
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Conflict, Forbidden, Unauthorized
-from qc_platform.core.permissions import Role
 from qc_platform.extensions import db
 
 

@@ -8,10 +8,10 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from qc_platform.accounts import service as accounts
+from qc_platform.accounts.roles import Role, ScopeType
 from qc_platform.core import audit
 from qc_platform.core.clock import ROME, utcnow
 from qc_platform.core.errors import InvalidInput, NotFound
-from qc_platform.core.permissions import Role, ScopeType
 from qc_platform.extensions import db
 from qc_platform.feedback.models import Committee, CommitteeAccreditation, CommitteeComplex
 from qc_platform.places import service as places

@@ -31,10 +31,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from qc_platform.accounts import service as accounts
+from qc_platform.accounts.roles import Role
 from qc_platform.core import audit
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from qc_platform.core.permissions import Role
 from qc_platform.extensions import db
 from qc_platform.feedback import policies, signals, sla
 from qc_platform.feedback.models import (

@@ -13,9 +13,9 @@ from datetime import date
 from sqlalchemy import Select, and_, exists, or_, select
 
 from qc_platform.accounts import service as accounts
+from qc_platform.accounts.roles import Role
 from qc_platform.core import audit
 from qc_platform.core.errors import Conflict, InvalidInput, NotFound
-from qc_platform.core.permissions import Role
 from qc_platform.extensions import db
 from qc_platform.feedback import policies, signals
 from qc_platform.feedback.models import (
