@@ -17,7 +17,7 @@ from qc_platform.feedback import attachments
 from qc_platform.feedback.models import ReportAttachment
 from tests.accounts.gdpr_world import NAME, NEW_EMAIL, build
 from tests.conftest import make_test_app
-from tests.marketplace.helpers import API, ok, refused
+from tests.marketplace.helpers import API, complex_id, ok, refused
 
 EXPORT = f"{API}/users/me/export"
 
@@ -38,6 +38,9 @@ def _secrets_of(user_id: int) -> list[str]:
 
 def test_the_export_holds_a_datum_of_every_module_and_no_secret(client):
     w = build(client)
+    # staff recognise her as a tenant of a second complex too
+    grant = {"role": "tenant", "scope_type": "complex", "scope_id": complex_id("omero")}
+    ok(client.post(f"{API}/users/{w.erin.id}/roles", json=grant, headers=w.staff.headers), 201)
     response = client.get(EXPORT, headers=w.erin.headers)
     data = ok(response)
     assert response.headers["Cache-Control"] == "private, no-store"
@@ -48,10 +51,14 @@ def test_the_export_holds_a_datum_of_every_module_and_no_secret(client):
     accounts = modules["accounts"]
     assert accounts["profile"]["display_name"] == NAME
     assert accounts["profile"]["email"] == w.erin.email
-    assert [g["role"] for g in accounts["roles"]] == ["tenant"]
+    assert [g["role"] for g in accounts["roles"]] == ["tenant", "tenant"]
     assert [t["id"] for t in accounts["tenancy_requests"]] == [w.ids["tenancy"]]
     assert [s["device"] for s in accounts["sessions"]] == ["Firefox, Linux"]
     assert len(accounts["tokens"]) == 1 and accounts["tokens"][0]["name"] == "test"
+    # what she did, and what others did to her account (her tenant role granted), not who
+    assert "email.change_requested" in [row["action"] for row in accounts["audit"]]
+    granted = [row for row in accounts["audit_about_me"] if row["action"] == "role.grant"]
+    assert granted and all("actor_id" not in row for row in granted)
     changes = [link for link in accounts["email_links"] if link["purpose"] == "email_change"]
     assert [link["email"] for link in changes] == [NEW_EMAIL]
 

@@ -15,7 +15,7 @@ import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from qc_platform.accounts import gdpr
 from qc_platform.accounts.models import (
@@ -56,6 +56,15 @@ def _accounts_part(user: User) -> dict:
         # What the person did that was written down (sign-ins refused, sessions ended,
         # decisions as custodian or staff…): ids and actions, never request bodies.
         "audit": _rows(AuditEntry, AuditEntry.actor_id == user.id, exclude=("actor_id",)),
+        # …and what others did to the account (a role granted, a session ended by staff):
+        # what and when, not who.
+        "audit_about_me": _rows(
+            AuditEntry,
+            AuditEntry.object_type == "user",
+            AuditEntry.object_id == user.id,
+            or_(AuditEntry.actor_id.is_(None), AuditEntry.actor_id != user.id),
+            exclude=("actor_id",),
+        ),
         # Keys of requests the app may not repeat (the stored answers are not repeated here:
         # they are the objects of the other parts).
         "idempotency_keys": _rows(
