@@ -44,6 +44,7 @@ def _init_extensions(app: Flask) -> None:
     from qc_platform import (
         activities,
         catalogue,
+        conversations,
         feedback,
         marketplace,
         notifications,
@@ -87,8 +88,10 @@ def _init_extensions(app: Flask) -> None:
     http.init_app(app)
     app.before_request(csrf.check_csrf)
     notifications.init_app(app)
-    # Each module registers what it owns: scopes, notification kinds and their receivers.
-    for module in (places, timebank, feedback, marketplace, catalogue, activities):
+    # Each module registers what it owns: scopes, notification kinds and their receivers
+    # (in this order in everyone's notification preferences: private messages, which serve
+    # both, between the marketplace's kinds and the catalogue's).
+    for module in (places, timebank, feedback, marketplace, conversations, catalogue, activities):
         module.init_app(app)
 
     socketio.init_app(

@@ -1566,7 +1566,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["RequestMessageCreate"];
+                    "application/json": components["schemas"]["MessageCreate"];
                 };
             };
             responses: {
@@ -6633,9 +6633,6 @@ export interface components {
              * @default
              */
             preferred_times?: string;
-        };
-        RequestMessageCreate: {
-            body: string;
         };
         ReversalCreate: {
             reason: string;

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from qc_platform.conversations.models import Conversation
 from qc_platform.core.db import CategoryMixin, TimestampMixin, UTCDateTime, in_values
 from qc_platform.extensions import db
 
@@ -172,4 +173,4 @@ class ServiceRequest(TimestampMixin, db.Model):
 
     service = relationship(Service, lazy="joined")
     requester = relationship("User", lazy="joined")
-    conversation = relationship("Conversation", lazy="joined")
+    conversation = relationship(Conversation, lazy="joined")

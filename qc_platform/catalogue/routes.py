@@ -14,20 +14,18 @@ from qc_platform.catalogue.schemas import (
     DeclineSchema,
     RequestCreateSchema,
     RequestListArgsSchema,
-    RequestMessageCreateSchema,
     ServiceCreateSchema,
     ServiceListArgsSchema,
     ServiceRequestSchema,
     ServiceSchema,
     ServiceUpdateSchema,
 )
+from qc_platform.conversations.routes import register_message_routes
 from qc_platform.core.clock import utcnow
 from qc_platform.core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from qc_platform.core.limits import per_user_limit
-from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
+from qc_platform.core.pagination import page_schema, paginate
 from qc_platform.core.permissions import login_required, require_login
-from qc_platform.marketplace import conversations
-from qc_platform.marketplace.schemas import MessageSchema
 
 blp = Blueprint(
     "catalogue",
@@ -39,7 +37,6 @@ blp = Blueprint(
 )
 
 request_limit = per_user_limit("QC_LISTING_RATE_LIMIT", scope="catalogue-requests")
-message_limit = per_user_limit("QC_MESSAGE_RATE_LIMIT", scope="marketplace-messages")
 
 
 @blp.route("/catalogue/categories")
@@ -213,24 +210,14 @@ class RequestComplete(MethodView):
         return _act("complete", request_id, {})
 
 
-@blp.route("/catalogue/requests/<int:request_id>/messages")
-class RequestMessages(MethodView):
-    @login_required
-    @blp.arguments(PaginationArgsSchema, location="query", as_kwargs=True)
-    @blp.response(200, page_schema(MessageSchema))
-    def get(self, request_id, limit, cursor):
-        """The private conversation between the requester and the operators, newest first."""
-        user = require_login()
-        request = service.get_request(user, request_id)
-        return conversations.message_page(request.conversation, user, limit=limit, cursor=cursor)
-
-    @login_required
-    @message_limit
-    @blp.arguments(RequestMessageCreateSchema)
-    @blp.response(201, MessageSchema)
-    def post(self, data, request_id):
-        """Write to the other side; they receive it live (Socket.IO event `message`)."""
-        user = require_login()
-        request = service.get_request(user, request_id)
-        message = service.post_message(user=user, request=request, body=data["body"])
-        return conversations.present_message(message, request.conversation, user)
+register_message_routes(
+    blp,
+    "/catalogue/requests/<int:request_id>/messages",
+    view_name="RequestMessages",
+    load=service.get_request,
+    write=lambda user, request, body: service.post_message(user=user, request=request, body=body),
+    docs=(
+        "The private conversation between the requester and the operators, newest first.",
+        "Write to the other side; they receive it live (Socket.IO event `message`).",
+    ),
+)

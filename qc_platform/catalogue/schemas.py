@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from qc_platform.catalogue.models import PriceModel, RequestStatus, ServiceStatus
+from qc_platform.conversations.schemas import PartySchema
 from qc_platform.core.pagination import PaginationArgsSchema
 from qc_platform.core.schemas import (
     MAX_INT,
@@ -14,8 +15,6 @@ from qc_platform.core.schemas import (
     not_blank,
     plausible_datetime,
 )
-from qc_platform.marketplace.conversations import BODY_MAX
-from qc_platform.marketplace.schemas import PartySchema
 from qc_platform.places.opening_hours import weekly_hours_field
 
 MAX_CLOSURES = 50
@@ -218,9 +217,3 @@ class RequestListArgsSchema(PaginationArgsSchema):
         metadata={"description": "Operators: requests to your organisations' services."},
     )
     status = fields.String(load_default=None, validate=validate.OneOf(RequestStatus.ALL))
-
-
-class RequestMessageCreateSchema(Schema):
-    body = MultiLineString(
-        required=True, validate=[validate.Length(min=1, max=BODY_MAX), not_blank]
-    )

@@ -2,8 +2,8 @@
 
 Completing a request for a ``timebank`` service pays the organisation's time-bank account
 from the requester's through the time-bank service, in the same transaction as the state
-change: below the floor → 409 and nothing changes. A request's private messages use the
-marketplace's conversations.
+change: below the floor → 409 and nothing changes. A request's private messages are one of
+the conversations service's (``qc_platform.conversations``).
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from qc_platform.catalogue.models import (
     ServiceRequest,
     ServiceStatus,
 )
+from qc_platform.conversations import service as conversations
 from qc_platform.core.clock import utcnow
 from qc_platform.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from qc_platform.core.seeding import load_data, seed_by_code
 from qc_platform.core.textsearch import fold, matches_all_terms
 from qc_platform.extensions import db
-from qc_platform.marketplace import conversations
 from qc_platform.places.models import Organisation, Space
 from qc_platform.timebank import service as timebank
 from qc_platform.timebank.models import TransferKind
@@ -329,7 +329,7 @@ def post_message(*, user, request: ServiceRequest, body: str):
     operators = [
         person.id for person in users_with_role(Role.OPERATOR, request.service.organisation_id)
     ]
-    return conversations.post(
+    return conversations.post_message(
         conversation=request.conversation,
         author=user,
         body=body,

@@ -77,10 +77,6 @@ register_messages(
             "it": "Hai già lasciato la tua recensione per questo scambio.",
             "en": "You already reviewed this exchange.",
         },
-        "marketplace.conversation_hidden": {
-            "it": "Questa conversazione è stata chiusa dai moderatori.",
-            "en": "This conversation was closed by the moderators.",
-        },
         "marketplace.flag_own_listing": {
             "it": "Non puoi segnalare il tuo annuncio: puoi modificarlo o ritirarlo.",
             "en": "You cannot report your own listing: you can edit or withdraw it.",
@@ -146,11 +142,6 @@ register_messages(
             "it": "Per lo scambio «{listing}».",
             "en": "For the exchange '{listing}'.",
         },
-        "notifications.message.title": {
-            "it": "Nuovo messaggio da {name}",
-            "en": "New message from {name}",
-        },
-        "notifications.message.body": {"it": "{subject}", "en": "{subject}"},
         "notifications.flag.title": {
             "it": "Nuova segnalazione da moderare",
             "en": "New report to moderate",

@@ -1,8 +1,6 @@
-"""Listings (offers and requests of help), exchanges between two people, their private
-conversation, abuse flags and reviews.
-
-``Conversation`` and ``Message`` are not tied to exchanges: other modules (the catalogue's
-service requests) own conversations of their own and decide who may read them.
+"""Listings (offers and requests of help), exchanges between two people, abuse flags and
+reviews. An exchange's private conversation is one of the conversations service's
+(``qc_platform.conversations``): the exchange keeps its id and decides who may read it.
 """
 
 from __future__ import annotations
@@ -12,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from qc_platform.conversations.models import Conversation
 from qc_platform.core.clock import utcnow
 from qc_platform.core.db import CategoryMixin, TimestampMixin, UTCDateTime, in_values
 from qc_platform.extensions import db
@@ -82,33 +81,6 @@ class Listing(TimestampMixin, db.Model):
 
     owner = relationship("User", foreign_keys=[owner_id], lazy="joined")
     category = relationship(MarketplaceCategory, lazy="joined")
-
-
-class Conversation(db.Model):
-    """A private thread; its owner (an exchange, a service request) says who takes part."""
-
-    __tablename__ = "conversations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    #: Set by a moderator: the messages are no longer shown and no new ones are accepted.
-    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-
-
-class Message(db.Model):
-    __tablename__ = "conversation_messages"
-    __table_args__ = (Index("ix_conversation_messages_thread", "conversation_id", "id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
-    )
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
-    body: Mapped[str] = mapped_column(Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-
-    author = relationship("User", lazy="joined")
 
 
 class Exchange(TimestampMixin, db.Model):

@@ -1,10 +1,9 @@
-"""The marketplace's notifications: steps of an exchange, reviews, private messages, flags."""
+"""The marketplace's notifications: steps of an exchange, reviews, flags. (An exchange's
+private messages are the conversations' notifications.)"""
 
 from __future__ import annotations
 
 from qc_platform.accounts import service as accounts
-from qc_platform.core.after_commit import after_commit
-from qc_platform.core.live import emit_to_users
 from qc_platform.marketplace import signals
 from qc_platform.notifications import notify, register_kind
 
@@ -26,14 +25,6 @@ register_kind(
     },
 )
 register_kind(
-    "conversation.message",
-    name={"it": "Messaggi privati", "en": "Private messages"},
-    description={
-        "it": "Quando qualcuno ti scrive in uno scambio o in una richiesta di servizio.",
-        "en": "When someone writes to you in an exchange or a service request.",
-    },
-)
-register_kind(
     "marketplace.flag",
     name={"it": "Segnalazioni da moderare", "en": "Reports to moderate"},
     description={
@@ -42,10 +33,6 @@ register_kind(
     },
     email_default=True,
 )
-
-
-# The live event of a private message, to its recipients' open pages.
-EVENT_MESSAGE = "message"
 
 
 def exchange_link(exchange) -> str:
@@ -69,35 +56,6 @@ def exchange_event(exchange, event=None, actor=None, **extra):
             "minutes": exchange.minutes,
         },
     )
-
-
-@signals.message_posted.connect
-def message_posted(message, recipient_ids=(), link=None, subject="", **extra):
-    """A notification, and the message itself live to the recipients' open pages."""
-    recipients = [accounts.get_user(user_id) for user_id in recipient_ids]
-    notify(
-        recipients,
-        "conversation.message",
-        title_key="notifications.message.title",
-        body_key="notifications.message.body",
-        link=link,
-        params={"name": message.author.display_name, "subject": subject},
-    )
-    data = {
-        "conversation_id": message.conversation_id,
-        "link": link,
-        "message": {
-            "id": message.id,
-            "conversation_id": message.conversation_id,
-            "author": {"id": message.author.id, "display_name": message.author.display_name},
-            "mine": False,
-            "body": message.body,
-            "hidden": False,
-            "created_at": message.created_at.isoformat(),
-        },
-    }
-    user_ids = [user.id for user in recipients if user is not None]
-    after_commit(lambda: emit_to_users(EVENT_MESSAGE, data, user_ids))
 
 
 @signals.flag_raised.connect

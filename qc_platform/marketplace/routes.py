@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from qc_platform.conversations.routes import register_message_routes
 from qc_platform.core.limits import per_user_limit
-from qc_platform.core.pagination import PaginationArgsSchema, page_schema, paginate
+from qc_platform.core.pagination import page_schema, paginate
 from qc_platform.core.permissions import login_required, require_login
-from qc_platform.marketplace import conversations, presenters, service
+from qc_platform.marketplace import presenters, service
 from qc_platform.marketplace.models import Exchange, Flag, Listing
 from qc_platform.marketplace.schemas import (
     ExchangeCreateSchema,
@@ -23,8 +24,6 @@ from qc_platform.marketplace.schemas import (
     ListingListArgsSchema,
     ListingSchema,
     ListingUpdateSchema,
-    MessageCreateSchema,
-    MessageSchema,
     ReviewCreateSchema,
     ReviewSchema,
 )
@@ -231,27 +230,19 @@ for _action, _doc in {
     blp.route(f"/marketplace/exchanges/<int:exchange_id>/{_action}")(_action_view(_action, _doc))
 
 
-@blp.route("/marketplace/exchanges/<int:exchange_id>/messages")
-class ExchangeMessages(MethodView):
-    @login_required
-    @blp.arguments(PaginationArgsSchema, location="query", as_kwargs=True)
-    @blp.response(200, page_schema(MessageSchema))
-    def get(self, exchange_id, limit, cursor):
-        """The private conversation of the exchange, newest first."""
-        user = require_login()
-        exchange = service.get_exchange(user, exchange_id)
-        return conversations.message_page(exchange.conversation, user, limit=limit, cursor=cursor)
-
-    @login_required
-    @message_limit
-    @blp.arguments(MessageCreateSchema)
-    @blp.response(201, MessageSchema)
-    def post(self, data, exchange_id):
-        """Write to the other person; they receive it live (Socket.IO event `message`)."""
-        user = require_login()
-        exchange = service.get_exchange(user, exchange_id)
-        message = service.post_message(user=user, exchange=exchange, body=data["body"])
-        return conversations.present_message(message, exchange.conversation, user)
+register_message_routes(
+    blp,
+    "/marketplace/exchanges/<int:exchange_id>/messages",
+    view_name="ExchangeMessages",
+    load=service.get_exchange,
+    write=lambda user, exchange, body: service.post_message(
+        user=user, exchange=exchange, body=body
+    ),
+    docs=(
+        "The private conversation of the exchange, newest first.",
+        "Write to the other person; they receive it live (Socket.IO event `message`).",
+    ),
+)
 
 
 @blp.route("/marketplace/exchanges/<int:exchange_id>/flags")

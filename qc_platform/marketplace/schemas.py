@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from qc_platform.conversations.schemas import PartySchema, message_body
 from qc_platform.core.pagination import PaginationArgsSchema
 from qc_platform.core.schemas import (
     MAX_INT,
@@ -12,7 +13,6 @@ from qc_platform.core.schemas import (
     SingleLineString,
     not_blank,
 )
-from qc_platform.marketplace.conversations import BODY_MAX
 from qc_platform.marketplace.models import (
     ExchangeStatus,
     FlagStatus,
@@ -36,11 +36,6 @@ class ListingCategorySchema(Schema):
     code = fields.String(required=True)
     name = LocalisedString("name", required=True)
     description = LocalisedString("description", required=True)
-
-
-class PartySchema(Schema):
-    id = fields.Integer(required=True)
-    display_name = fields.String(required=True)
 
 
 class ListingCreateSchema(Schema):
@@ -132,9 +127,7 @@ class FlagResolveSchema(Schema):
 class ExchangeCreateSchema(Schema):
     listing_id = _id(required=True)
     minutes = _minutes(required=True)
-    message = MultiLineString(
-        required=True, validate=[validate.Length(min=1, max=BODY_MAX), not_blank]
-    )
+    message = message_body()
 
 
 class ReviewSchema(Schema):
@@ -179,24 +172,6 @@ class ExchangeSchema(Schema):
 
 class ExchangeListArgsSchema(PaginationArgsSchema):
     status = fields.String(load_default=None, validate=validate.OneOf(ExchangeStatus.ALL))
-
-
-class MessageCreateSchema(Schema):
-    body = MultiLineString(
-        required=True, validate=[validate.Length(min=1, max=BODY_MAX), not_blank]
-    )
-
-
-class MessageSchema(Schema):
-    id = fields.Integer(required=True)
-    conversation_id = fields.Integer(required=True)
-    author = fields.Nested(PartySchema, required=True)
-    mine = fields.Boolean(required=True)
-    body = fields.String(
-        allow_none=True, required=True, metadata={"description": "null once hidden by moderators"}
-    )
-    hidden = fields.Boolean(required=True)
-    created_at = fields.AwareDateTime(required=True)
 
 
 class ReviewCreateSchema(Schema):

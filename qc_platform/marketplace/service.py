@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 
 from qc_platform.accounts.roles import Role
 from qc_platform.accounts.service import users_with_role
+from qc_platform.conversations import service as conversations
 from qc_platform.core.clock import utcnow
 from qc_platform.core.contact_details import refuse_contact_details
 from qc_platform.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -20,7 +21,6 @@ from qc_platform.core.seeding import load_data, seed_by_code
 from qc_platform.core.textsearch import fold, matches_all_terms
 from qc_platform.extensions import db
 from qc_platform.marketplace import (
-    conversations,
     messages,  # noqa: F401 - registers the texts
     policies,
     signals,
@@ -258,7 +258,7 @@ def propose(*, user, listing_id: int, minutes: int, message: str) -> Exchange:
     db.session.add(exchange)
     db.session.flush()
     db.session.refresh(exchange)
-    conversations.post(
+    conversations.post_message(
         conversation=exchange.conversation,
         author=user,
         body=message,
@@ -306,7 +306,7 @@ def post_message(*, user, exchange: Exchange, body: str):
     if not policies.is_party(user, exchange):
         # A moderator reading a reported conversation does not write in it.
         raise Forbidden("marketplace.not_a_party")
-    return conversations.post(
+    return conversations.post_message(
         conversation=exchange.conversation,
         author=user,
         body=body,

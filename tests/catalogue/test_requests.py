@@ -10,9 +10,9 @@ import time_machine
 from sqlalchemy import func, select
 
 from qc_platform.catalogue.models import ServiceRequest
+from qc_platform.conversations.models import Message
 from qc_platform.core.clock import ROME
 from qc_platform.extensions import db
-from qc_platform.marketplace.models import Message
 from tests.catalogue.helpers import (
     REQUESTS,
     SERVICES,
@@ -502,7 +502,7 @@ def test_messages_reach_the_requester_and_every_operator(client, people, service
         ]
         assert [m["mine"] for m in items] == [name == "colleague", name == "requester"]
         assert "email" not in str(items)
-    # They use the marketplace's conversations: one thread, owned by the request.
+    # One conversation (of the conversations service), owned by the request.
     conversation_id = asked["conversation_id"]
     assert answered["conversation_id"] == conversation_id
     assert db.session.get(ServiceRequest, request_id).conversation_id == conversation_id
@@ -547,15 +547,3 @@ def test_outsiders_neither_read_nor_write_messages(client, people, service, outs
     assert [m["body"] for m in ok(_messages(client, people["operator"], request_id))["items"]] == [
         "Riservato."
     ]
-
-
-@pytest.mark.parametrize("body", ["", "   ", "x" * 2001])
-def test_messages_are_bounded(client, people, service, body):
-    request_id = request_in(client, people, service["id"], "pending")
-    refused(_write(client, people["requester"], request_id, body), 422)
-    assert ok(_messages(client, people["requester"], request_id))["items"] == []
-
-
-def test_messages_of_an_unknown_request_are_404(client, requester):
-    refused(_messages(client, requester, 999_999), 404)
-    refused(_write(client, requester, 999_999, "Ciao"), 404)

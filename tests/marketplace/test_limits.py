@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from qc_platform.conversations.models import Message
 from qc_platform.extensions import db
-from qc_platform.marketplace.models import Listing, Message
+from qc_platform.marketplace.models import Listing
 from tests.conftest import make_test_app
 from tests.marketplace.helpers import (
     LISTING,

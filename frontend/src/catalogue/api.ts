@@ -15,10 +15,7 @@ import {
   type Space,
   type SpaceDetail,
 } from '../api'
-import type { Message, Party } from '../marketplace/api'
-
-/** A service request's conversation is the marketplace's mechanism (one for both). */
-export type { Message, Party }
+import { conversationOf } from '../conversations/api'
 
 export type PriceModel = Schemas['Service']['price_model']
 export const PRICE_MODELS: PriceModel[] = ['free', 'fixed', 'sliding', 'timebank']
@@ -99,15 +96,8 @@ export const catalogue = {
     request<ServiceRequest>('GET', `/catalogue/requests/${pathId(requestId)}`, undefined, signal),
   act: (requestId: number, action: RequestAction, body?: Schemas['Accept'] | Schemas['Decline']) =>
     request<ServiceRequest>('POST', `/catalogue/requests/${pathId(requestId)}/${action}`, body),
-  messages: (requestId: number, o: { limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
-    request<Page<Message>>(
-      'GET',
-      `/catalogue/requests/${pathId(requestId)}/messages${query({ limit: o.limit, cursor: o.cursor })}`,
-      undefined,
-      signal,
-    ),
-  send: (requestId: number, body: string) =>
-    request<Message>('POST', `/catalogue/requests/${pathId(requestId)}/messages`, { body }),
+  /** The request's private messages, between the requester and the service's operators. */
+  conversation: (requestId: number) => conversationOf(`/catalogue/requests/${pathId(requestId)}`),
 
   organisation: (organisationId: number, signal?: AbortSignal) =>
     request<Organisation>('GET', `/organisations/${pathId(organisationId)}`, undefined, signal),

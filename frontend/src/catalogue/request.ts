@@ -9,16 +9,17 @@
  */
 
 import { ApiError, type Me, type Page, type Schemas } from '../api'
+import type { Message } from '../conversations/api'
+import { chatView, MESSAGES_PAGE, wireChat } from '../conversations/chat'
 import { busy, clearErrors, formValues, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
 import { formatDateTime, t } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { onLiveNotification, onLiveReconnect } from '../notifications'
 import { errorMessage } from '../pages/common'
-import { chatView, MESSAGES_PAGE, wireChat } from '../pages/conversation'
 import { askToConfirm, breadcrumb, errorView, messageView, pageStatus, requireUser, textareaField } from '../pages/scaffold'
 import type { PageContext } from '../router'
-import { catalogue, type Message, type RequestAction, type ServiceRequest } from './api'
+import { catalogue, type RequestAction, type ServiceRequest } from './api'
 import { duration, formatRome, priceWords, romeLocalToIso, statusBadge } from './common'
 import { ct, ctf, type CKey } from './i18n'
 
@@ -151,6 +152,7 @@ export async function requestPage(ctx: PageContext): Promise<void> {
   }
   const requestId = Number(params.request_id)
   const link = `/servizi/richieste/${requestId}`
+  const conversation = catalogue.conversation(requestId)
   setHtml(main, loadingView())
   let me: Me | null
   let r: ServiceRequest
@@ -160,7 +162,7 @@ export async function requestPage(ctx: PageContext): Promise<void> {
     if (!me) return
     const [request, page] = await Promise.all([
       catalogue.request(requestId, signal),
-      catalogue.messages(requestId, { limit: MESSAGES_PAGE }, signal),
+      conversation.messages({ limit: MESSAGES_PAGE }, signal),
     ])
     r = request
     firstMessages = page
@@ -296,11 +298,7 @@ export async function requestPage(ctx: PageContext): Promise<void> {
   wireChat(
     chat,
     user,
-    {
-      link,
-      messages: (query) => catalogue.messages(requestId, query),
-      send: (body) => catalogue.send(requestId, body),
-    },
+    { link, ...conversation },
     firstMessages,
     status,
     signal,

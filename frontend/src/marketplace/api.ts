@@ -1,10 +1,12 @@
 /**
  * The time bank and marketplace API: its calls, with the types generated from the OpenAPI
  * document (../api-schema.d.ts, from qc_platform/timebank/schemas.py and
- * qc_platform/marketplace/schemas.py).
+ * qc_platform/marketplace/schemas.py). An exchange's private messages are a conversation
+ * (../conversations/api.ts).
  */
 
 import { pathId, query, request, type Narrow, type Page, type Schemas } from '../api'
+import { conversationOf } from '../conversations/api'
 import { lang } from '../i18n'
 
 // --- time bank ---------------------------------------------------------------------------
@@ -24,7 +26,6 @@ export type ExchangeStatus = Schemas['Exchange']['status']
 export type ExchangeAction = 'accept' | 'decline' | 'cancel' | 'complete' | 'review'
 
 export type Category = Schemas['ListingCategory']
-export type Party = Schemas['Party']
 export type Listing = Schemas['Listing']
 export type NewListing = Schemas['ListingCreate']
 export type Review = Schemas['Review']
@@ -41,16 +42,6 @@ export type Exchange = Narrow<
     listing: Narrow<Schemas['ListingSummary'], { kind: ListingKind }>
   }
 >
-
-/** `body` is null once hidden by moderators. */
-export type Message = Schemas['Message']
-
-/** The Socket.IO `message` event: a new message for one of my conversations. */
-export interface LiveMessage {
-  conversation_id: number
-  link: string
-  message: Message
-}
 
 export type FlagStatus = Schemas['Flag']['status']
 /** `subject`: the listing's title (or that of the exchange's listing). */
@@ -108,10 +99,8 @@ export const market = {
     request<Exchange>('POST', '/marketplace/exchanges', payload),
   act: (exchangeId: number, action: Exclude<ExchangeAction, 'review'>) =>
     request<Exchange>('POST', `/marketplace/exchanges/${pathId(exchangeId)}/${action}`),
-  messages: (exchangeId: number, options: { limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
-    request<Page<Message>>('GET', `/marketplace/exchanges/${pathId(exchangeId)}/messages${query(options)}`, undefined, signal),
-  send: (exchangeId: number, body: string) =>
-    request<Message>('POST', `/marketplace/exchanges/${pathId(exchangeId)}/messages`, { body }),
+  /** The exchange's private messages, between its two people. */
+  conversation: (exchangeId: number) => conversationOf(`/marketplace/exchanges/${pathId(exchangeId)}`),
   review: (exchangeId: number, payload: Schemas['ReviewCreate']) =>
     request<Review>('POST', `/marketplace/exchanges/${pathId(exchangeId)}/review`, payload),
   flagExchange: (exchangeId: number, reason: string) =>

@@ -8,16 +8,17 @@
  */
 
 import type { Me, Page } from '../api'
+import type { Message } from '../conversations/api'
+import { chatView, MESSAGES_PAGE, wireChat } from '../conversations/chat'
 import { busy, clearErrors, formValues, showApiError, showErrors, statusRegion } from '../forms'
 import { html, setHtml, type Safe } from '../html'
 import { formatDateTime, t } from '../i18n'
 import { alertBox, loadingView, setTitle } from '../layout'
 import { onLiveNotification, onLiveReconnect } from '../notifications'
 import { errorMessage, notFoundPage } from '../pages/common'
-import { chatView, MESSAGES_PAGE, wireChat } from '../pages/conversation'
 import { askToConfirm, breadcrumb, errorView, pageStatus, requireUser, textareaField } from '../pages/scaffold'
 import type { PageContext } from '../router'
-import { market, type Exchange, type ExchangeAction, type Message } from './api'
+import { market, type Exchange, type ExchangeAction } from './api'
 import { duration, flagDone, flagForm, otherParty, statusBadge } from './common'
 import { mt, mtf, type MKey } from './i18n'
 
@@ -160,6 +161,7 @@ export async function exchangePage(ctx: PageContext): Promise<void> {
   }
   const exchangeId = Number(params.exchange_id)
   const link = `/scambi/${exchangeId}`
+  const conversation = market.conversation(exchangeId)
   setTitle(mt('exchangeTitle'))
   setHtml(main, loadingView())
   let me: Me | null
@@ -170,7 +172,7 @@ export async function exchangePage(ctx: PageContext): Promise<void> {
     if (!me) return
     const [exchange, page] = await Promise.all([
       market.exchange(exchangeId, signal),
-      market.messages(exchangeId, { limit: MESSAGES_PAGE }, signal),
+      conversation.messages({ limit: MESSAGES_PAGE }, signal),
     ])
     x = exchange
     firstMessages = page
@@ -258,11 +260,7 @@ export async function exchangePage(ctx: PageContext): Promise<void> {
   wireChat(
     chat,
     user,
-    {
-      link,
-      messages: (query) => market.messages(exchangeId, query),
-      send: (body) => market.send(exchangeId, body),
-    },
+    { link, ...conversation },
     firstMessages,
     status,
     signal,

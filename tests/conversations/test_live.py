@@ -22,9 +22,10 @@ from werkzeug.serving import make_server
 
 from qc_platform.accounts import service as accounts
 from qc_platform.config import normalise_database_url
+from qc_platform.conversations import service as conversations
+from qc_platform.conversations.models import Message
 from qc_platform.extensions import db, socketio
-from qc_platform.marketplace import conversations
-from qc_platform.marketplace.models import Exchange, Message
+from qc_platform.marketplace.models import Exchange
 from tests.accounts.factories import UserFactory, persist
 from tests.conftest import make_test_app
 

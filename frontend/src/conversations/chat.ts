@@ -1,7 +1,7 @@
 /**
  * A private conversation on a page: an exchange of the marketplace (/scambi/<id>) or a
  * request for a catalogue service (/servizi/richieste/<id>). The server keeps one mechanism
- * for both (qc_platform/marketplace/conversations.py); so does the web app, here.
+ * for both (qc_platform/conversations/); so does the web app, here and in ./api.ts.
  *
  * The newest messages at the bottom, earlier ones on request; a message sent appears at
  * once; the other side's arrive live (Socket.IO `message` events for this page's link), and
@@ -14,10 +14,10 @@ import { busy, clearErrors, formValues, showApiError, showErrors, statusRegion }
 import { html, setHtml, type Safe } from '../html'
 import { formatDateTime, lang, t } from '../i18n'
 import { alertBox } from '../layout'
-import type { LiveMessage, Message } from '../marketplace/api'
 import { onLiveMessage, onLiveReconnect } from '../notifications'
-import { errorMessage } from './common'
-import { textareaField } from './scaffold'
+import { errorMessage } from '../pages/common'
+import { textareaField } from '../pages/scaffold'
+import type { Conversation, LiveMessage, Message } from './api'
 
 export const MESSAGES_PAGE = 30
 const SEND = 'send'
@@ -90,11 +90,10 @@ function isLiveMessage(payload: unknown): payload is LiveMessage {
   return typeof p.link === 'string' && !!m && typeof m.id === 'number' && typeof m.created_at === 'string'
 }
 
-export interface ChatSource {
-  /** The page's path: live messages carry it. */
+/** The conversation's calls (`conversationOf` in ./api.ts), and the page's path: live
+ * messages carry it. */
+export interface ChatSource extends Conversation {
   link: string
-  messages(query: { limit: number; cursor?: string | null }): Promise<Page<Message>>
-  send(body: string): Promise<Message>
 }
 
 /**
