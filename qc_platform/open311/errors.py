@@ -81,4 +81,7 @@ def register(blueprint: Blueprint) -> None:
     blueprint.register_error_handler(Open311Error, handle_open311_error)
     blueprint.register_error_handler(DomainError, handle_domain_error)
     blueprint.register_error_handler(HTTPException, handle_http_exception)
+    # Flask looks up handlers registered for a status code (the web app's 404 page is one)
+    # before handlers of an exception class: Open311's own 404 must be one too.
+    blueprint.register_error_handler(404, handle_http_exception)
     blueprint.register_error_handler(Exception, handle_unexpected_error)
