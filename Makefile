@@ -45,23 +45,31 @@ db: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) qc seed --demo
 
+# ruff; the web app's API types are current; the import layers of docs/architecture.md
+# ([tool.importlinter] in pyproject.toml) hold.
 lint: $(VENV)/.installed frontend/node_modules/.package-lock.json
 	$(BIN)/ruff check qc_platform tests bench frontend/tools
 	$(BIN)/ruff format --check qc_platform tests bench frontend/tools
 	$(BIN)/python frontend/tools/api-types/generate.py --check
+	$(BIN)/lint-imports
 
 ## make api-types: rewrite frontend/src/api-schema.d.ts, the web app's API types, from the
 ## API's OpenAPI document (after changing a route or schema; `make lint` checks it is current)
 api-types: $(VENV)/.installed frontend/node_modules/.package-lock.json
 	$(BIN)/python frontend/tools/api-types/generate.py
 
+# Both cores: pytest-xdist, one database per worker (tests/conftest.py). PYTEST_WORKERS=0
+# runs in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_FLAGS := -n $(PYTEST_WORKERS) --dist loadfile
+
 pytest: $(VENV)/.installed
-	env -u QC_TEST_DATABASE_URL $(BIN)/pytest
+	env -u QC_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_FLAGS)
 
 # The same suite on PostgreSQL (the browser tests already ran above).
 pytest-postgres: $(VENV)/.installed
 	@if [ -n "$$QC_TEST_DATABASE_URL" ]; then \
-		$(BIN)/pytest -m "not e2e" -p no:cacheprovider; \
+		$(BIN)/pytest $(PYTEST_FLAGS) -m "not e2e" -p no:cacheprovider; \
 	elif [ "$$QC_REQUIRE_POSTGRES" = "1" ]; then \
 		echo "QC_REQUIRE_POSTGRES=1 but QC_TEST_DATABASE_URL is not set" >&2; exit 1; \
 	else \
