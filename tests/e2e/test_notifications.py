@@ -53,7 +53,7 @@ DECIDE_TENANCY_REQUEST = """async ([id, decision]) => {
     const res = await fetch(`/api/v1/tenancy-verifications/${id}/${decision}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-        body: '{}',
+        body: JSON.stringify({ note: 'Il codice non corrisponde.' }),
     });
     return res.status;
 }"""
@@ -255,6 +255,8 @@ def test_load_more_then_mark_all_as_read(new_context) -> None:
             {"complex_id": boccioni["id"], "tenancy_code": "MI-1"},
         )
         api(
+            custodian_context,
+            "POST",
             f"/api/v1/tenancy-verifications/{verification['id']}/reject",
             {"note": "Il codice non corrisponde."},
         )
