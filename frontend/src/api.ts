@@ -167,6 +167,8 @@ export const api = {
     request<Me>('POST', '/auth/login', { email, password }),
   register: (payload: Schemas['Register']) => request<Schemas['User']>('POST', '/auth/register', payload),
   logout: () => request<void>('POST', '/auth/logout'),
+  /** My display name or language (of the web app, notifications and e-mails). */
+  updateMe: (changes: Schemas['ProfileUpdate']) => request<Schemas['User']>('PATCH', '/users/me', changes),
 
   notifications: (
     options: { unread?: boolean; limit?: number; cursor?: string | null } = {},

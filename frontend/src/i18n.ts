@@ -151,6 +151,12 @@ const it = {
   exportMyDataZip: 'Scarica i tuoi dati con gli allegati (ZIP)',
   eraseAccountLink: 'Cancella il tuo account',
   footerNav: 'Collegamenti a piè di pagina',
+  // the header's offer, after switching language while signed in
+  langOfferLabel: 'Lingua del tuo profilo',
+  langOfferText: 'Vuoi ricevere in italiano anche le notifiche e le e-mail?',
+  langOfferYes: 'Sì, salva nel mio profilo',
+  langOfferNo: 'No, grazie',
+  langOfferSaved: 'Fatto: l’italiano è la lingua del tuo profilo.',
 }
 
 export type Key = keyof typeof it
@@ -300,6 +306,11 @@ const en: Record<Key, string> = {
   exportMyDataZip: 'Download your data with attachments (ZIP)',
   eraseAccountLink: 'Delete your account',
   footerNav: 'Footer links',
+  langOfferLabel: 'Your profile’s language',
+  langOfferText: 'Would you like your notifications and e-mails in English too?',
+  langOfferYes: 'Yes, save it to my profile',
+  langOfferNo: 'No, thanks',
+  langOfferSaved: 'Done: English is now your profile’s language.',
 }
 
 const dictionaries: Record<Lang, Record<Key, string>> = { it, en }

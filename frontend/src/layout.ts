@@ -1,13 +1,62 @@
 /** Header (Bootstrap Italia look, simplified for phones), footer and page-level helpers. */
 
+import { ApiError, api } from './api'
 import { html, setHtml, type Safe } from './html'
 import { LANGUAGE_NAMES, lang, plural, setLang, t, isLang, type Lang } from './i18n'
 import { icon } from './icons'
 import { unreadCount } from './notifications'
 import { canModerate, canReport, hasInbox, hasRole } from './roles'
-import { currentUser, probablySignedIn } from './session'
+import { currentUser, probablySignedIn, refreshSession } from './session'
 
 const LANGS: Lang[] = ['it', 'en']
+
+/**
+ * After a signed-in person switches the site's language to one that is not their
+ * profile's, the header offers to save it there too (notifications and e-mails follow the
+ * profile): asked, then saved (or the error), until answered.
+ */
+let langOffer: { lang: Lang; state: 'ask' | 'saved' | 'error'; message?: string; path?: string } | null = null
+
+function langOfferView(): Safe | '' {
+  const user = currentUser()
+  if (!langOffer || !user) return ''
+  if (langOffer.state === 'ask' && user.locale === langOffer.lang) return ''
+  const text =
+    langOffer.state === 'saved' ? t('langOfferSaved') : langOffer.state === 'error' ? (langOffer.message ?? '') : t('langOfferText')
+  return html`<div class="qc-lang-offer" role="region" aria-label="${t('langOfferLabel')}">
+    <div class="container">
+      <p class="qc-lang-offer-msg" tabindex="-1">${text}</p>
+      ${langOffer.state === 'saved'
+        ? ''
+        : html`<div class="qc-lang-offer-actions">
+            <button type="button" class="btn btn-primary btn-sm" data-lang-offer="yes">${t('langOfferYes')}</button>
+            <button type="button" class="btn btn-outline-primary btn-sm" data-lang-offer="no">${t('langOfferNo')}</button>
+          </div>`}
+    </div>
+  </div>`
+}
+
+function focusLangOffer(): boolean {
+  const msg = document.querySelector<HTMLElement>('#header .qc-lang-offer-msg')
+  msg?.focus()
+  return !!msg
+}
+
+async function saveLangOffer(): Promise<void> {
+  const offer = langOffer
+  if (!offer) return
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#header [data-lang-offer]')) b.disabled = true
+  try {
+    await api.updateMe({ locale: offer.lang })
+    langOffer = { lang: offer.lang, state: 'saved', path: location.pathname }
+  } catch (err) {
+    langOffer = { lang: offer.lang, state: 'error', message: err instanceof ApiError ? err.message : t('genericError') }
+  }
+  // the profile as the server has it now (the header is drawn again when it changes)
+  await refreshSession().catch(() => null)
+  renderHeader()
+  focusLangOffer()
+}
 
 function bellLabel(count: number | null): string {
   return plural(count ?? 0, { none: 'bellLabel', one: 'bellLabelOne', many: 'bellLabelMany' })
@@ -53,9 +102,24 @@ function navLink(href: string, label: string): Safe {
   return html`<li><a class="qc-nav-link" href="${href}">${label}</a></li>`
 }
 
+/** A selector that finds `el` again once the header is drawn anew (null: not one of ours). */
+function focusKey(el: Element): string | null {
+  const lang = el.getAttribute('data-lang')
+  if (lang) return `button[data-lang="${lang}"]`
+  const offer = el.getAttribute('data-lang-offer')
+  if (offer) return `button[data-lang-offer="${offer}"]`
+  for (const cls of ['qc-lang-offer-msg', 'qc-access', 'qc-bell']) if (el.classList.contains(cls)) return `.${cls}`
+  const href = el.getAttribute('href')
+  if (href && el.classList.contains('qc-nav-link')) return `a.qc-nav-link[href="${CSS.escape(href)}"]`
+  return null
+}
+
 export function renderHeader(): void {
   const header = document.getElementById('header')
   if (!header) return
+  // drawn again when the session or the language changes: keyboard focus stays in place
+  const active = document.activeElement
+  const refocus = active && header.contains(active) ? focusKey(active) : null
   const signedIn = probablySignedIn()
   const user = currentUser()
   const accessLabel = signedIn ? (user?.display_name ?? t('navProfile')) : t('navSignIn')
@@ -94,6 +158,7 @@ export function renderHeader(): void {
           </div>
         </div>
       </div>
+      ${langOfferView()}
       <div class="it-header-center-wrapper">
         <div class="container">
           <div class="it-header-center-content-wrapper">
@@ -126,12 +191,18 @@ export function renderHeader(): void {
   )
   updateBell()
   markCurrent(location.pathname)
+  if (refocus) header.querySelector<HTMLElement>(refocus)?.focus()
 }
 
 /** aria-current="page" on the links that point at the current page. */
 export function markCurrent(pathname: string): void {
   const header = document.getElementById('header')
   if (!header) return
+  // "saved" stays until the person moves on to another page
+  if (langOffer?.state === 'saved' && langOffer.path !== pathname) {
+    langOffer = null
+    header.querySelector('.qc-lang-offer')?.remove()
+  }
   for (const a of header.querySelectorAll<HTMLAnchorElement>('a.qc-nav-link, a.qc-access, a.qc-bell')) {
     if (new URL(a.href).pathname === pathname) a.setAttribute('aria-current', 'page')
     else a.removeAttribute('aria-current')
@@ -189,13 +260,28 @@ export function installHeaderHandlers(): void {
   })
 
   document.getElementById('header')?.addEventListener('click', (event) => {
-    const btn = (event.target as Element | null)?.closest<HTMLButtonElement>('button[data-lang]')
+    const target = event.target as Element | null
+    const answer = target?.closest<HTMLButtonElement>('button[data-lang-offer]')
+    if (answer) {
+      if (answer.dataset.langOffer === 'yes') {
+        void saveLangOffer()
+      } else {
+        const code = langOffer?.lang
+        langOffer = null
+        renderHeader()
+        document.querySelector<HTMLButtonElement>(`button[data-lang="${code}"]`)?.focus()
+      }
+      return
+    }
+    const btn = target?.closest<HTMLButtonElement>('button[data-lang]')
     if (!btn) return
     const code = btn.dataset.lang
     if (isLang(code)) {
+      const user = currentUser()
+      if (code !== lang()) langOffer = user && user.locale !== code ? { lang: code, state: 'ask' } : null
       setLang(code)
-      // keep keyboard focus on the pressed button after the header is redrawn
-      document.querySelector<HTMLButtonElement>(`button[data-lang="${code}"]`)?.focus()
+      // the offer's question if there is one, else keep keyboard focus on the pressed button
+      if (!focusLangOffer()) document.querySelector<HTMLButtonElement>(`button[data-lang="${code}"]`)?.focus()
     }
   })
 }

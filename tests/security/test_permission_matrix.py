@@ -704,6 +704,8 @@ MATRIX: dict[str, Case] = {
     "GET /servizi/richieste/<int:request_id>": Case(PUBLIC, "/servizi/richieste/1"),
     "GET /organizzazioni/<slug>": Case(PUBLIC, "/organizzazioni/ente-boccioni"),
     "GET /gestione/servizi": Case(PUBLIC, "/gestione/servizi"),
+    "GET /gestione/inquilini": Case(PUBLIC, "/gestione/inquilini"),
+    "GET /profilo/inquilino": Case(PUBLIC, "/profilo/inquilino"),
     "GET /attivita": Case(PUBLIC, "/attivita"),
     "GET /attivita/mie": Case(PUBLIC, "/attivita/mie"),
     "GET /attivita/<int:activity_id>": Case(PUBLIC, lambda w: f"/attivita/{_activity(w)}"),

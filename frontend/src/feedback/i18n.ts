@@ -65,7 +65,10 @@ const it = {
     'Segnala un problema o un’idea per il tuo complesso: un guasto, le scale sporche, un rumore, una proposta. La riceve subito chi se ne occupa.',
   emergencyNote: 'Per le emergenze non aspettare: chiama il 112.',
   cannotReport:
-    'Per fare una segnalazione devi essere riconosciuto/a come inquilino/a di un complesso. Chiedi al custode sociale del tuo complesso.',
+    'Per fare una segnalazione devi essere riconosciuto/a come inquilino/a del tuo complesso. Chiedilo qui sotto: risponde il custode sociale.',
+  askTenancy: 'Chiedi di essere riconosciuto/a come inquilino/a',
+  notTenantYet: 'Per fare segnalazioni devi essere riconosciuto/a come inquilino/a del tuo complesso.',
+  liveHereAsk: 'Abiti qui? Chiedi di essere riconosciuto/a come inquilino/a',
   fieldCategory: 'Di cosa si tratta?',
   chooseCategory: 'Scegli una categoria',
   fieldComplex: 'Complesso',
@@ -346,7 +349,10 @@ const en: Record<FKey, string> = {
     'Report a problem or an idea for your complex: a breakdown, dirty stairs, noise, a proposal. The people who handle it receive it at once.',
   emergencyNote: 'In an emergency do not wait: call 112.',
   cannotReport:
-    'To make a report you must be recognised as a tenant of a complex. Ask the social custodian of your complex.',
+    'To make a report you must be recognised as a tenant of your complex. Ask for it below: the social custodian answers.',
+  askTenancy: 'Ask to be recognised as a tenant',
+  notTenantYet: 'To make reports you must be recognised as a tenant of your complex.',
+  liveHereAsk: 'Do you live here? Ask to be recognised as a tenant',
   fieldCategory: 'What is it about?',
   chooseCategory: 'Choose a category',
   fieldComplex: 'Complex',

@@ -25,6 +25,9 @@ function pageView(me: Me): Safe {
   return html`<div class="container py-4 qc-narrow">
     <h1>${ft('reportsTitle')}</h1>
     <p>${intro(me)}</p>
+    ${canReport(me) || hasInbox(me)
+      ? ''
+      : html`<p class="qc-not-tenant">${ft('notTenantYet')} <a href="/profilo/inquilino">${ft('askTenancy')}</a></p>`}
     <div class="qc-actions">
       ${canReport(me) ? html`<a class="btn btn-primary" href="/segnalazioni/nuova">${ft('newReportButton')}</a>` : ''}
       ${hasInbox(me) ? html`<a class="btn btn-outline-primary" href="/casella">${ft('inboxButton')}</a>` : ''}

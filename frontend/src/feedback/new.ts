@@ -158,7 +158,8 @@ export async function newReportPage(ctx: PageContext): Promise<void> {
   if (signal.aborted) return
   const c = choices(me, complexes)
   if (!c.complexes.length) {
-    setHtml(main, messageView(ft('newTitle'), ft('cannotReport')))
+    const ask = html`<p class="qc-actions"><a class="btn btn-primary" href="/profilo/inquilino">${ft('askTenancy')}</a></p>`
+    setHtml(main, messageView(ft('newTitle'), ft('cannotReport'), 'info', ask))
     return
   }
 

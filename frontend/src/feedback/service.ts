@@ -12,6 +12,7 @@ import { lang, t } from '../i18n'
 import { loadingView, setTitle } from '../layout'
 import { selectBox } from '../pages/scaffold'
 import { navigate, type PageContext } from '../router'
+import { canReport } from '../roles'
 import { currentUser } from '../session'
 import { feedback, type Category, type Complex, type Stats } from './api'
 import { errorView, messageView, statusName } from './common'
@@ -202,7 +203,11 @@ export async function serviceLevelPage(ctx: PageContext): Promise<void> {
       <h1>${ft('serviceTitle')}<span class="visually-hidden">: </span><span class="qc-h1-sub">${complex.name}</span></h1>
       <p class="qc-lead">${ft('serviceIntro')}</p>
       <p>${ft('slaExplained')}</p>
-      ${tenantHere ? html`<p><a class="btn btn-primary" href="/segnalazioni/nuova">${ft('makeReportCta')}</a></p>` : ''}
+      ${tenantHere
+        ? html`<p><a class="btn btn-primary" href="/segnalazioni/nuova">${ft('makeReportCta')}</a></p>`
+        : canReport(me)
+          ? ''
+          : html`<p><a class="btn btn-outline-primary" href="/profilo/inquilino?complesso=${complexId}">${ft('liveHereAsk')}</a></p>`}
       <form id="${FORM}" class="qc-period" method="get" action="${location.pathname}">
         ${selectBox(
           FORM,

@@ -35,6 +35,7 @@ function profileView(me: Me) {
       <div><dt>${t('userNumber')}</dt><dd class="qc-user-number">${me.id}</dd></div>
       <div><dt>${t('language')}</dt><dd class="qc-locale">${language}</dd></div>
     </dl>
+    <div class="qc-profile-details"></div>
     <h2 class="h4">${t('roles')}</h2>
     ${me.roles.length
       ? html`<ul class="qc-roles list-unstyled">
@@ -46,6 +47,7 @@ function profileView(me: Me) {
           )}
         </ul>`
       : html`<p>${t('noRoles')}</p>`}
+    <div class="qc-tenancy"></div>
     <p class="mt-4 mb-0">
       <a href="/notifiche">${t('notificationsTitle')}</a> ·
       <a href="/notifiche/preferenze">${t('preferencesTitle')}</a>
@@ -73,6 +75,7 @@ function profileView(me: Me) {
           </ul>`
       : ''}
     <div class="qc-account"></div>
+    <div class="qc-devices-slot"></div>
     <button type="button" class="btn btn-outline-primary mt-4 qc-signout">
       ${icon('it-logout', 'icon-primary icon-sm')} <span>${t('signOut')}</span>
     </button>
@@ -100,6 +103,11 @@ export async function profilePage({ main, signal }: PageContext): Promise<void> 
   const { mountAccount } = await import('../account/profile')
   if (signal.aborted) return
   mountAccount(me, main.querySelector('.qc-email-banner'), main.querySelector('.qc-account'))
+  // name and language, tenancy, sessions and tokens: another chunk, also before "ready"
+  const { mountProfileSections } = await import('../profile/sections')
+  if (signal.aborted) return
+  await mountProfileSections(me, main, signal)
+  if (signal.aborted) return
   const button = main.querySelector<HTMLButtonElement>('.qc-signout')
   button?.addEventListener('click', () => {
     button.disabled = true
