@@ -252,13 +252,18 @@ interface FormData0 {
   service: Service | null
 }
 
+function spaceOptions(spaces: Space[]): { value: string; label: string }[] {
+  return [...spaces.map((x) => ({ value: String(x.id), label: `${x.name} — ${x.address}` })), { value: '', label: ct('noSpaceOption') }]
+}
+
 function formView(d: FormData0): Safe {
   const s = d.service
   const names = weekdayNames()
   const org = s?.organisation.id ?? d.orgs[0]?.id ?? 0
+  // only the chosen organisation's spaces: a service is offered at its own organisation's
+  // space (the server refuses any other with 403)
   const own = d.spaces.filter((x) => x.organisation_id === org)
   const spaceSelected = s ? (s.space_id === null ? '' : String(s.space_id)) : String(own[0]?.id ?? '')
-  const spaces = [...own, ...d.spaces.filter((x) => x.organisation_id !== org)]
   const model: PriceModel = s?.price_model ?? 'free'
   const languages = s?.languages ?? ['it']
   const offered = [...COMMON_LANGUAGES, ...languages.filter((c) => !COMMON_LANGUAGES.includes(c))]
@@ -280,7 +285,7 @@ function formView(d: FormData0): Safe {
         FORM,
         'space_id',
         ct('fieldSpace'),
-        [...spaces.map((x) => ({ value: String(x.id), label: `${x.name} — ${x.address}` })), { value: '', label: ct('noSpaceOption') }],
+        spaceOptions(own),
         spaceSelected,
       )}
       ${inputField(FORM, { name: 'title', label: ct('fieldTitle'), help: ct('titleHelp'), required: true, maxlength: 160, value: s?.title ?? '' })}
@@ -391,6 +396,17 @@ function wireForm(ctx: PageContext, d: FormData0): void {
     money.hidden = m !== 'fixed' && m !== 'sliding'
     minutes.hidden = m !== 'timebank'
     priceLabel.textContent = ct(m === 'sliding' ? 'fieldFullPrice' : 'fieldPrice')
+  })
+
+  // --- another organisation chosen: its spaces, and only those
+  form.querySelector<HTMLSelectElement>('select[name="organisation_id"]')?.addEventListener('change', (event) => {
+    const org = Number((event.target as HTMLSelectElement).value)
+    const select = form.querySelector<HTMLSelectElement>('select[name="space_id"]')
+    if (!select) return
+    select.replaceChildren(
+      ...spaceOptions(d.spaces.filter((x) => x.organisation_id === org)).map((o) => new Option(o.label, o.value)),
+    )
+    select.selectedIndex = 0
   })
 
   // --- weekly hours: the DOM is the state; a day is redrawn from what is typed in it

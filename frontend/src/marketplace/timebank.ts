@@ -16,6 +16,7 @@ import { alertBox, loadingView, setTitle } from '../layout'
 import { onLiveNotification } from '../notifications'
 import { errorMessage } from '../pages/common'
 import { askToConfirm, errorView, pageStatus, requireUser, sitePath } from '../pages/scaffold'
+import { hasRole } from '../roles'
 import type { PageContext } from '../router'
 import { timebank, type Account, type Entry } from './api'
 import { durationErrors, durationField, durationValue, duration } from './common'
@@ -24,7 +25,18 @@ import { mt, mtf } from './i18n'
 const FORM = 'give'
 const PAGE_SIZE = 20
 
-function balanceView(account: Account): Safe {
+/** The limit in words; a zero floor says why and, before tenancy, where to ask for it. */
+function floorView(account: Account, tenant: boolean): Safe {
+  if (account.floor_minutes < 0) {
+    return html`<p class="qc-balance-floor">${mtf('floorText', { d: duration(account.floor_minutes) })}</p>`
+  }
+  if (tenant || account.owner_type !== 'user') return html`<p class="qc-balance-floor">${mt('floorZero')}</p>`
+  return html`<p class="qc-balance-floor">
+    ${mt('floorZeroUntilTenant')} <a href="/profilo/inquilino">${mt('askTenancy')}</a>
+  </p>`
+}
+
+function balanceView(account: Account, tenant: boolean): Safe {
   const b = account.balance_minutes
   const sentence =
     b > 0 ? mtf('balancePositive', { d: duration(b) }) : b === 0 ? mt('balanceZero') : mtf('balanceNegative', { d: duration(b) })
@@ -35,7 +47,7 @@ function balanceView(account: Account): Safe {
         ? mtf('availableText', { d: duration(account.available_minutes) })
         : mt('availableNone')}
     </p>
-    <p class="qc-balance-floor">${mtf('floorText', { d: duration(account.floor_minutes) })}</p>`
+    ${floorView(account, tenant)}`
 }
 
 function entryView(entry: Entry): Safe {
@@ -57,13 +69,13 @@ function entryView(entry: Entry): Safe {
   </li>`
 }
 
-function pageView(account: Account): Safe {
+function pageView(account: Account, tenant: boolean): Safe {
   return html`<div class="container py-4 qc-narrow">
     <h1>${mt('timebankTitle')}</h1>
     <p class="qc-lead">${mt('timebankIntro')}</p>
     <section class="qc-panel qc-balance" aria-labelledby="balance-heading">
       <h2 class="h4" id="balance-heading">${mt('balanceHeading')}</h2>
-      <div class="qc-balance-body" aria-live="polite">${balanceView(account)}</div>
+      <div class="qc-balance-body" aria-live="polite">${balanceView(account, tenant)}</div>
     </section>
     <section class="qc-panel qc-account-number" aria-labelledby="account-heading">
       <h2 class="h4" id="account-heading">${mt('accountNumberHeading')}</h2>
@@ -116,9 +128,11 @@ export async function timebankPage(ctx: PageContext): Promise<void> {
   setHtml(main, loadingView())
   let account: Account
   let first: Page<Entry>
+  let tenant = false
   try {
     const me = await requireUser(ctx)
     if (!me) return
+    tenant = hasRole(me, 'tenant')
     account = await timebank.myAccount(signal)
     first = await timebank.entries(account.id, { limit: PAGE_SIZE }, signal)
   } catch (err) {
@@ -128,7 +142,7 @@ export async function timebankPage(ctx: PageContext): Promise<void> {
   }
   if (signal.aborted) return
 
-  setHtml(main, pageView(account))
+  setHtml(main, pageView(account, tenant))
   const accountId = account.id
   const balance = main.querySelector<HTMLElement>('.qc-balance-body') as HTMLElement
   const list = main.querySelector<HTMLElement>('.qc-entries') as HTMLElement
@@ -178,7 +192,7 @@ export async function timebankPage(ctx: PageContext): Promise<void> {
       timebank.entries(accountId, { limit: Math.max(PAGE_SIZE, Math.min(100, list.children.length)) }),
     ])
     if (signal.aborted) return
-    setHtml(balance, balanceView(fresh))
+    setHtml(balance, balanceView(fresh, tenant))
     cursor = page.next_cursor
     show(page.items, true)
   }
