@@ -45,7 +45,7 @@ ROLE_SCOPE: dict[Role, ScopeType | None] = {
 # Roles whose every write is recorded in the audit log.
 AUDITED_ROLES = frozenset({Role.STAFF, Role.ADMIN, Role.CUSTODIAN, Role.COMMITTEE_MEMBER})
 
-# Roles staff may grant and revoke (API.md: "staff for custodian/committee/tenant").
+# Roles staff may grant and revoke (the API grants any role to admins only).
 COMMUNITY_ROLES = frozenset({Role.CUSTODIAN, Role.COMMITTEE_MEMBER, Role.TENANT})
 
 # The municipality's administrators hold every permission, whichever module declares it.

@@ -1,1 +1,1 @@
-"""Shared mechanisms with no domain knowledge (see DESIGN.md, "Architecture")."""
+"""Shared mechanisms with no domain knowledge (docs/architecture.md, "One application, in layers")."""

@@ -95,7 +95,7 @@ def handle_http_exception(error: HTTPException):
     message = translate(message_key) if message_key else _default_message(status_code)
     headers = {}
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
-        # flask-smorest's own handler drops this header (PITFALLS.md).
+        # flask-smorest's own handler drops this header (and schemathesis checks it).
         headers["Allow"] = ", ".join(sorted(error.valid_methods))
     retry_after = getattr(error, "retry_after", None) or (
         error.response.headers.get("Retry-After") if error.response is not None else None

@@ -1,6 +1,6 @@
 """Open311 requests on top of the feedback service: locating the complex, filing, listing.
 
-Services add and flush; the request commits (CONVENTIONS.md, habit 1).
+Services add and flush; the request commits (docs/architecture.md, "How a request flows").
 """
 
 from __future__ import annotations
