@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qc_platform.accounts import service as accounts
 from qc_platform.accounts.roles import Role
-from qc_platform.catalogue import signals
+from qc_platform.catalogue import service, signals
 from qc_platform.core.clock import ROME
 from qc_platform.notifications import notify, register_kind
 
@@ -19,16 +19,12 @@ register_kind(
 )
 
 
-def request_link(request) -> str:
-    return f"/servizi/richieste/{request.id}"
-
-
 @signals.request_event.connect
 def request_event(request, event=None, actor=None, **extra):
     """The requester hears what the operators did, and the operators what the requester did."""
-    service = request.service
+    offered = request.service
     if actor.id == request.requester_id:
-        recipients = accounts.users_with_role(Role.OPERATOR, service.organisation_id)
+        recipients = accounts.users_with_role(Role.OPERATOR, offered.organisation_id)
     else:
         recipients = [accounts.get_user(request.requester_id)]
     when = ""
@@ -39,11 +35,11 @@ def request_event(request, event=None, actor=None, **extra):
         "catalogue.request",
         title_key=f"notifications.service_{event}.title",
         body_key=f"notifications.service_{event}.body",
-        link=request_link(request),
+        link=service.page_link(request),
         params={
-            "service": service.title,
+            "service": offered.title,
             "name": actor.display_name,
-            "organisation": service.organisation.name,
+            "organisation": offered.organisation.name,
             "reason": request.decline_reason or "",
             "when": when,
         },

@@ -247,7 +247,8 @@ def allowed_actions(user, request: ServiceRequest) -> list[str]:
     ]
 
 
-def _link(request: ServiceRequest) -> str:
+def page_link(request: ServiceRequest) -> str:
+    """The web app's page of a service request (notifications and messages link to it)."""
     return f"/servizi/richieste/{request.id}"
 
 
@@ -334,6 +335,6 @@ def post_message(*, user, request: ServiceRequest, body: str):
         author=user,
         body=body,
         recipient_ids=[request.requester_id, *operators],
-        link=_link(request),
+        link=page_link(request),
         subject=request.service.title,
     )

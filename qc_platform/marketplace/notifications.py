@@ -4,7 +4,7 @@ private messages are the conversations' notifications.)"""
 from __future__ import annotations
 
 from qc_platform.accounts import service as accounts
-from qc_platform.marketplace import signals
+from qc_platform.marketplace import service, signals
 from qc_platform.notifications import notify, register_kind
 
 register_kind(
@@ -35,10 +35,6 @@ register_kind(
 )
 
 
-def exchange_link(exchange) -> str:
-    return f"/scambi/{exchange.id}"
-
-
 @signals.exchange_event.connect
 def exchange_event(exchange, event=None, actor=None, **extra):
     """The other person of the exchange hears of each step the actor takes."""
@@ -49,7 +45,7 @@ def exchange_event(exchange, event=None, actor=None, **extra):
         kind,
         title_key=f"notifications.exchange_{event}.title",
         body_key=f"notifications.exchange_{event}.body",
-        link=exchange_link(exchange),
+        link=service.page_link(exchange),
         params={
             "name": actor.display_name,
             "listing": exchange.listing.title,

@@ -220,7 +220,8 @@ def search_exchanges(*, user, status: str | None = None) -> Select:
     return query
 
 
-def _link(exchange: Exchange) -> str:
+def page_link(exchange: Exchange) -> str:
+    """The web app's page of an exchange (notifications and messages link to it)."""
     return f"/scambi/{exchange.id}"
 
 
@@ -263,7 +264,7 @@ def propose(*, user, listing_id: int, minutes: int, message: str) -> Exchange:
         author=user,
         body=message,
         recipient_ids=[],  # the proposal's own notification announces it
-        link=_link(exchange),
+        link=page_link(exchange),
         subject=listing.title,
     )
     signals.exchange_event.send(exchange, event="proposed", actor=user)
@@ -311,7 +312,7 @@ def post_message(*, user, exchange: Exchange, body: str):
         author=user,
         body=body,
         recipient_ids=[exchange.other_party(user.id)],
-        link=_link(exchange),
+        link=page_link(exchange),
         subject=exchange.listing.title,
     )
 
