@@ -59,12 +59,14 @@ api-types: $(VENV)/.installed frontend/node_modules/.package-lock.json
 	$(BIN)/python frontend/tools/api-types/generate.py
 
 # Both cores: pytest-xdist, one database per worker (tests/conftest.py). PYTEST_WORKERS=0
-# runs in one process.
+# runs in one process. The browser tests run after, one at a time: each drives Chromium
+# against a live server, and two at once on two cores miss their live-connection timeouts.
 PYTEST_WORKERS ?= auto
 PYTEST_FLAGS := -n $(PYTEST_WORKERS) --dist loadfile
 
 pytest: $(VENV)/.installed
-	env -u QC_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_FLAGS)
+	env -u QC_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_FLAGS) -m "not e2e"
+	env -u QC_TEST_DATABASE_URL $(BIN)/pytest -m e2e -p no:cacheprovider
 
 # The same suite on PostgreSQL (the browser tests already ran above).
 pytest-postgres: $(VENV)/.installed
