@@ -61,12 +61,15 @@ api-types: $(VENV)/.installed frontend/node_modules/.package-lock.json
 # Both cores: pytest-xdist, one database per worker (tests/conftest.py). PYTEST_WORKERS=0
 # runs in one process. The browser tests run after, one at a time: each drives Chromium
 # against a live server, and two at once on two cores miss their live-connection timeouts.
+# test_account.py runs on a server of its own: after its password reset, live notifications
+# stopped reaching the tests that followed on the same server (cause not found yet).
 PYTEST_WORKERS ?= auto
 PYTEST_FLAGS := -n $(PYTEST_WORKERS) --dist loadfile
 
 pytest: $(VENV)/.installed
 	env -u QC_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_FLAGS) -m "not e2e"
-	env -u QC_TEST_DATABASE_URL $(BIN)/pytest -m e2e -p no:cacheprovider
+	env -u QC_TEST_DATABASE_URL $(BIN)/pytest -m e2e -p no:cacheprovider --ignore=tests/e2e/test_account.py
+	env -u QC_TEST_DATABASE_URL $(BIN)/pytest -m e2e -p no:cacheprovider tests/e2e/test_account.py
 
 # The same suite on PostgreSQL (the browser tests already ran above).
 pytest-postgres: $(VENV)/.installed
